@@ -99,10 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description="An interactive introduction to deep learning.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    start = sub.add_parser("start", help="open the course in JupyterLab")
+    start = sub.add_parser("start", help="open the course in JupyterLab",
+                           epilog="Arguments after -- go to JupyterLab, e.g. dlcourse start -- --no-browser")
     start.add_argument("folder", nargs="?", help="course folder (default: the course/ of this checkout)")
     start.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
-    start.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="extra arguments for JupyterLab, after --")
     start.set_defaults(func=_cmd_start)
 
     data = sub.add_parser("data", help="show, download or import the datasets")
@@ -122,9 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dlcourse`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:  # everything after "--" is passed through to JupyterLab
+        split = argv.index("--")
+        argv, extra = argv[:split], argv[split + 1:]
     args = build_parser().parse_args(argv)
-    if getattr(args, "jupyter_args", None) and args.jupyter_args[0] == "--":
-        args.jupyter_args = args.jupyter_args[1:]
+    args.jupyter_args = extra
     return int(args.func(args) or 0)
 
 
