@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,22 @@ def fresh_home(tmp_path, monkeypatch):
     monkeypatch.setenv(paths.HOME_ENV, str(home))
     monkeypatch.delenv(paths.DATA_ENV, raising=False)
     return home
+
+
+def real_data_dir() -> Path | None:
+    """The folder ``$DLCOURSE_DATA`` names, if it holds both real datasets; else None."""
+    value = os.environ.get(paths.DATA_ENV)
+    if not value:
+        return None
+    folder = Path(value)
+    ok = all((folder / name / "t10k-labels-idx1-ubyte.gz").is_file() for name in ("mnist", "fashion-mnist"))
+    return folder if ok else None
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """The real dataset folder; skips the test (saying how to enable it) when there is none."""
+    folder = real_data_dir()
+    if folder is None:
+        pytest.skip("set DLCOURSE_DATA to a folder with mnist/ and fashion-mnist/ (for example ../shared/data)")
+    return folder

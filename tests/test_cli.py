@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from dlcourse import paths
 from dlcourse.cli import main
 
-REAL_DATA = os.environ.get(paths.DATA_ENV)
 
 
 def test_help_lists_commands(capsys):
@@ -67,25 +65,28 @@ def test_data_import_of_an_empty_folder(fresh_home, tmp_path, capsys):
     assert "is not a folder" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not REAL_DATA, reason="needs DLCOURSE_DATA")
-def test_data_import_then_status_with_real_files(fresh_home, capsys, monkeypatch):
-    source = Path(REAL_DATA)
-    assert main(["data", "import", str(source)]) == 0
+def test_data_import_then_status_with_real_files(real_data, fresh_home, capsys):
+    assert main(["data", "import", str(real_data)]) == 0
     assert "Imported 8 files" in capsys.readouterr().out
     assert main(["data", "status"]) == 0
     out = capsys.readouterr().out
     assert out.count("  ok ") == 8 and str(paths.dataset_cache()) in out
 
 
-def test_doctor_reports_each_check(fresh_home, capsys, monkeypatch):
-    if REAL_DATA:
-        monkeypatch.setenv(paths.DATA_ENV, REAL_DATA)
+def test_doctor_reports_each_check(real_data, fresh_home, capsys, monkeypatch):
+    monkeypatch.setenv(paths.DATA_ENV, str(real_data))
     status = main(["doctor"])
     out = capsys.readouterr().out
     for name in ("Python", "TensorFlow/Keras", "Widgets", "Dataset mnist", "Dataset fashion-mnist", "Course folder"):
         assert f"] {name}:" in out
     assert "Keras 3." in out
-    assert status == (0 if REAL_DATA else 1)
+    assert status == 0, out
+
+
+def test_doctor_on_a_machine_without_data(fresh_home, capsys):
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "[FAIL] Dataset mnist: 4 of 4 files missing. Fix: dlcourse data fetch mnist" in out
 
 
 def test_doctor_flags_an_unwritable_course_folder(monkeypatch, tmp_path, capsys):

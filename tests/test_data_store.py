@@ -12,11 +12,9 @@ import gzip
 import hashlib
 import http.server
 import io
-import os
 import stat
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -211,15 +209,7 @@ def test_unknown_dataset_lists_valid_names():
 
 # --- the real files ------------------------------------------------------------------------------
 
-needs_real_data = pytest.mark.skipif(
-    not os.environ.get(paths.DATA_ENV)
-    or not Path(os.environ[paths.DATA_ENV], "mnist", "t10k-labels-idx1-ubyte.gz").is_file(),
-    reason="set DLCOURSE_DATA to a folder with mnist/ and fashion-mnist/ (for example ../shared/data)",
-)
-
-
-@needs_real_data
-def test_real_mnist_matches_keras_layout():
+def test_real_mnist_matches_keras_layout(real_data):
     from dlcourse.data import load_mnist
 
     (x_train, y_train), (x_test, y_test) = load_mnist(download=False)
@@ -229,8 +219,7 @@ def test_real_mnist_matches_keras_layout():
     assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
-@needs_real_data
-def test_real_fashion_mnist_and_class_names():
+def test_real_fashion_mnist_and_class_names(real_data):
     from dlcourse.data import FASHION_MNIST_CLASSES, load_fashion_mnist
 
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist(download=False)
