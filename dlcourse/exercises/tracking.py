@@ -1,0 +1,206 @@
+"""Per-learner progress: one small JSON file per lesson in ``dlcourse.paths.progress_dir()``.
+
+Files are written atomically (a temporary file in the same folder, then ``os.replace``), so a
+crash mid-write leaves the old file intact. A file that cannot be read is renamed aside
+(``lesson01.json.corrupt-<time>``), reported once, and a fresh one is started: progress is
+never a reason for a check to fail.
+
+File layout (``lesson01.json``)::
+
+    {"version": 1, "lesson": "01",
+     "exercises": {"01.weighted_sum": {"points": 3.0, "best": 3.0, "max_points": 3.0,
+                                        "status": "passed", "attempts": 2,
+                                        "first_passed": "2025-01-01T10:00:00", "last_checked": "..."}}}
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dlcourse import paths
+from dlcourse.exercises.feedback import NOT_ATTEMPTED, PASSED, Report
+from dlcourse.viz.style import PALETTE
+
+__all__ = ["LessonProgress", "ProgressView", "load_lesson", "progress_file", "record", "summary"]
+
+VERSION = 1
+
+
+def progress_file(lesson_id: str) -> Path:
+    """Where lesson ``lesson_id``'s progress is kept."""
+    return paths.progress_dir() / f"lesson{lesson_id}.json"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _empty(lesson_id: str) -> dict[str, Any]:
+    return {"version": VERSION, "lesson": lesson_id, "exercises": {}}
+
+
+def _valid(data: Any) -> bool:
+    return (isinstance(data, dict) and isinstance(data.get("exercises"), dict)
+            and all(isinstance(v, dict) for v in data["exercises"].values()))
+
+
+def load_lesson(lesson_id: str) -> tuple[dict[str, Any], str | None]:
+    """The stored progress of a lesson and a note (None when all is well).
+
+    A missing file is an empty record. An unreadable one is moved aside and the note says where.
+    """
+    path = progress_file(lesson_id)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _empty(lesson_id), None
+    except OSError as exc:
+        return _empty(lesson_id), f"Could not read your progress file {path} ({exc}); progress is not shown."
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if _valid(data):
+        return data, None
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, aside)
+    except OSError as exc:
+        return _empty(lesson_id), f"Your progress file {path} is damaged and could not be moved aside ({exc})."
+    return _empty(lesson_id), (f"Your progress file {path.name} was damaged; it was set aside as {aside.name} "
+                               "and a new one was started.")
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, indent=1, sort_keys=True)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def record(report: Report) -> str | None:
+    """Store the outcome of one check; returns a note for the learner when something went wrong."""
+    if report.status == NOT_ATTEMPTED or report.max_points <= 0:
+        return None
+    lesson_id = report.exercise.split(".", 1)[0]
+    data, note = load_lesson(lesson_id)
+    entry = data["exercises"].setdefault(report.exercise, {"attempts": 0, "best": 0.0})
+    entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    entry["points"] = report.points
+    entry["max_points"] = report.max_points
+    entry["best"] = max(float(entry.get("best", 0.0)), report.points)
+    entry["status"] = report.status
+    entry["last_checked"] = _now()
+    if report.status == PASSED and not entry.get("first_passed"):
+        entry["first_passed"] = entry["last_checked"]
+    try:
+        _write_atomic(progress_file(lesson_id), data)
+    except OSError as exc:
+        return f"Your progress could not be saved ({exc}). Set DLCOURSE_HOME to a writable folder."
+    return note
+
+
+@dataclass
+class LessonProgress:
+    """Progress on one lesson: best points over the maximum, and exercises passed."""
+
+    lesson: str
+    title: str
+    points: float
+    max_points: float
+    passed: int
+    exercises: int
+
+    @property
+    def fraction(self) -> float:
+        """Share of the lesson's points earned, 0 to 1."""
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+def summary() -> tuple[list[LessonProgress], list[str]]:
+    """Progress on every lesson that has exercises, and any notes about damaged files."""
+    from dlcourse.exercises.core import lesson_exercises, lesson_ids, lesson_title  # noqa: PLC0415
+
+    rows, notes = [], []
+    for lesson_id in lesson_ids():
+        exercises = lesson_exercises(lesson_id)
+        if not exercises:
+            continue
+        data, note = load_lesson(lesson_id)
+        if note:
+            notes.append(note)
+        stored = data["exercises"]
+        points = passed = 0.0
+        maximum = 0.0
+        for exercise in exercises:
+            entry = stored.get(exercise.name, {})
+            best = float(entry.get("best", 0.0)) if isinstance(entry.get("best", 0.0), (int, float)) else 0.0
+            top = exercise.max_points
+            maximum += top
+            points += min(best, top)
+            passed += bool(entry.get("first_passed"))
+        rows.append(LessonProgress(lesson_id, lesson_title(lesson_id), points, maximum, int(passed), len(exercises)))
+    return rows, notes
+
+
+def _bar(fraction: float, width: int = 20) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class ProgressView:
+    """Your progress through the course: a bar per lesson (HTML in notebooks, text elsewhere)."""
+
+    def __init__(self) -> None:
+        self.rows, self.notes = summary()
+
+    def lines(self) -> list[str]:
+        """The progress as lines of text, one per lesson."""
+        out = [f"Progress (saved in {paths.progress_dir()})"]
+        for row in self.rows:
+            out.append(f"  {row.lesson} {row.title:<24} {_bar(row.fraction)} "
+                       f"{row.points:g}/{row.max_points:g} points, {row.passed}/{row.exercises} exercises passed")
+        out += [f"  Note: {n}" for n in self.notes]
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for row in self.rows:
+            percent = round(100 * row.fraction)
+            rows.append(
+                "<tr>"
+                f"<td>{html.escape(row.lesson)} {html.escape(row.title)}</td>"
+                f"<td><div role='progressbar' aria-valuenow='{percent}' aria-valuemin='0' aria-valuemax='100' "
+                f"style='width:160px;height:12px;background:#e6e6e6;border-radius:3px'>"
+                f"<div style='width:{percent}%;height:100%;background:{PALETTE['ok']};border-radius:3px'></div></div></td>"
+                f"<td>{row.points:g}/{row.max_points:g} points, {row.passed}/{row.exercises} exercises passed</td>"
+                "</tr>")
+        notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)
+        return ("<div class='dlcourse-progress'><strong>Your progress</strong>"
+                f"<table>{''.join(rows)}</table>{notes}</div>")
