@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dlcourse import paths
+from dlcourse.exercises import commands as exercise_commands
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
@@ -117,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check this machine can run the course")
     doctor.set_defaults(func=_cmd_doctor)
+
+    # Exercises (logic in dlcourse.exercises; see docs/instructor.md).
+    progress = sub.add_parser("progress", help="show your exercise progress, lesson by lesson")
+    exercise_commands.progress_arguments(progress)
+    progress.set_defaults(func=exercise_commands.progress)
+    release = sub.add_parser("release", help="write the learner notebooks from course/solutions (instructors)")
+    exercise_commands.release_arguments(release)
+    release.set_defaults(func=exercise_commands.release)
+    grade = sub.add_parser("grade", help="grade a folder of submitted notebooks into a CSV (instructors)")
+    exercise_commands.grade_arguments(grade)
+    grade.set_defaults(func=exercise_commands.grade)
     return parser
 
 

@@ -1,0 +1,58 @@
+"""The ``dlcourse release``, ``grade`` and ``progress`` commands: their options and thin handlers.
+
+``dlcourse/cli.py`` wires these into its parser. Nothing heavy is imported until a command
+runs, so ``dlcourse --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+__all__ = ["grade", "grade_arguments", "progress", "progress_arguments", "release", "release_arguments"]
+
+
+def release_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``dlcourse release``."""
+    parser.add_argument("--source", help="folder of solution notebooks (default: course/solutions)")
+    parser.add_argument("--dest", help="folder for the learner notebooks (default: course/)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a learner notebook is out of date")
+
+
+def release(args: argparse.Namespace) -> int:
+    """Run ``dlcourse release``."""
+    from dlcourse.exercises.release import main  # noqa: PLC0415
+
+    return main(args)
+
+
+def grade_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``dlcourse grade``."""
+    parser.add_argument("submissions", help="folder of submitted notebooks (searched recursively)")
+    parser.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
+    parser.add_argument("--course", help="folder of the released notebooks (default: course/ of this checkout)")
+    parser.add_argument("--extra-tests", metavar="DIR",
+                        help="folder of extra test files (*.py calling dlcourse.exercises.extend), kept outside the repo")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default: 60)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="notebooks graded at the same time (default: 2, or 1 on a 1-core machine)")
+
+
+def grade(args: argparse.Namespace) -> int:
+    """Run ``dlcourse grade``."""
+    from dlcourse.exercises.grading import main  # noqa: PLC0415
+
+    return main(args)
+
+
+def progress_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``dlcourse progress`` (none yet)."""
+
+
+def progress(args: argparse.Namespace) -> int:
+    """Run ``dlcourse progress``: a text bar per lesson."""
+    from dlcourse.exercises.tracking import ProgressView  # noqa: PLC0415
+
+    print(ProgressView())
+    return 0
