@@ -60,9 +60,9 @@ def new_figure(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float
     The figure is created without pyplot's global state, so making it inside a widget
     callback never opens a second window or shows the figure twice.
     """
-    from matplotlib.figure import Figure
+    from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415 - matplotlib only when drawing
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -72,7 +72,13 @@ def new_figure(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float
     return fig, ax
 
 
-def finish(ax: Any, legend: bool = True, loc: str = "best") -> None:
-    """Add a legend (when there are labelled artists) with the course's look."""
+def finish(ax: Any, legend: bool = True, loc: str = "best", outside: bool = False) -> None:
+    """Add a legend (when there are labelled artists) with the course's look.
+
+    ``outside=True`` puts it to the right of the axes, where it cannot hide any data.
+    """
     if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(loc=loc, frameon=True, framealpha=0.9)
+        if outside:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        else:
+            ax.legend(loc=loc, frameon=True, framealpha=0.9)

@@ -1,0 +1,135 @@
+"""A neuron with two inputs, drawn: the points by class, its decision line and the side it calls 1.
+
+The decision line of a neuron with weights ``w = (w1, w2)`` and bias ``b`` is where
+``w1·x1 + w2·x2 + b = 0``; on one side ``z > 0`` (the neuron outputs 1), on the other ``z < 0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from dlcourse.viz.style import CLASS_COLORS, PALETTE, class_style, finish, new_figure
+
+__all__ = ["NeuronPlot", "decision_line", "plot_lines", "plot_neuron", "plot_points"]
+
+
+def decision_line(w: Sequence[float], b: float, xlim: tuple[float, float],
+                  ylim: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Two end points ``(xs, ys)`` of the line ``w1·x1 + w2·x2 + b = 0`` across the plot.
+
+    A vertical line when ``w2 == 0``; NaNs (nothing drawn) when both weights are 0.
+    """
+    w1, w2 = float(w[0]), float(w[1])
+    if w2 != 0:
+        xs = np.array(xlim, dtype=float)
+        return xs, -(w1 * xs + b) / w2
+    if w1 != 0:
+        return np.full(2, -b / w1), np.array(ylim, dtype=float)
+    return np.full(2, np.nan), np.full(2, np.nan)
+
+
+def plot_points(ax: Any, X: np.ndarray, y: np.ndarray, names: Sequence[str] = ("class 0", "class 1")) -> list[Any]:
+    """Scatter ``X`` (shape (m, 2)) by class, each class with its own colour and marker."""
+    artists = []
+    for label in np.unique(y):
+        mask = y == label
+        artists.append(ax.scatter(X[mask, 0], X[mask, 1], s=90, zorder=3, label=names[int(label)],
+                                  **class_style(int(label))))
+    return artists
+
+
+@dataclass(repr=False)
+class NeuronPlot:
+    """The pieces of a neuron figure that :meth:`update` changes (no new figure is made)."""
+
+    fig: Any
+    ax: Any
+    line: Any
+    region: Any
+    wrong: Any
+    X: np.ndarray
+    y: np.ndarray
+    grid: np.ndarray
+    name: str
+
+    def update(self, w: Sequence[float], b: float) -> int:
+        """Move the line and the shading to ``w``, ``b``; returns how many points are correct."""
+        w = np.asarray(w, dtype=float)
+        xs, ys = decision_line(w, b, self.ax.get_xlim(), self.ax.get_ylim())
+        self.line.set_data(xs, ys)
+        self.region.set_data((self.grid @ w + b > 0).astype(float).reshape(self.region.get_array().shape))
+        predicted = (self.X @ w + b > 0).astype(int)
+        mistakes = self.X[predicted != self.y]
+        self.wrong.set_offsets(mistakes if len(mistakes) else np.empty((0, 2)))
+        correct = int((predicted == self.y).sum())
+        self.ax.set_title(f"{self.name}: {correct} of {len(self.y)} points correct")
+        return correct
+
+    def _repr_png_(self) -> bytes:
+        return self.fig._repr_png_()
+
+    def __repr__(self) -> str:
+        return f"<NeuronPlot {self.ax.get_title()!r}>"
+
+
+def plot_neuron(X: np.ndarray, y: np.ndarray, w: Sequence[float], b: float, name: str = "data",
+                lim: tuple[float, float] | None = None, resolution: int = 120) -> NeuronPlot:
+    """A figure of the points, the decision line and the region the neuron calls class 1."""
+    from matplotlib.colors import ListedColormap  # noqa: PLC0415
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).astype(int)
+    if lim is None:
+        low, high = float(X.min()), float(X.max())
+        pad = 0.35 * (high - low or 1.0)
+        lim = (low - pad, high + pad)
+    fig, ax = new_figure(name, "input x₁", "input x₂", figsize=(7.4, 4.4))
+    ax.set_xlim(lim)
+    ax.set_ylim(lim)
+    ax.set_aspect("equal")
+    ticks = np.linspace(lim[0], lim[1], resolution)
+    gx, gy = np.meshgrid(ticks, ticks)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    shades = ListedColormap([_light(CLASS_COLORS[0]), _light(CLASS_COLORS[1])])
+    region = ax.imshow(np.zeros((resolution, resolution)), origin="lower", extent=(*lim, *lim), cmap=shades,
+                       vmin=0, vmax=1, interpolation="nearest", zorder=0)
+    plot_points(ax, X, y)
+    wrong = ax.scatter([], [], s=260, facecolors="none", edgecolors=PALETTE["line"], linewidths=1.6, zorder=4,
+                       label="misclassified (circled)")
+    (line,) = ax.plot([], [], color=PALETTE["line"], linewidth=2, label="decision line (z = 0)")
+    ax.fill([], [], color=_light(CLASS_COLORS[1]), label="shaded: neuron outputs 1")
+    finish(ax, outside=True)
+    plot = NeuronPlot(fig, ax, line, region, wrong, X, y, grid, name)
+    plot.update(w, b)
+    return plot
+
+
+def _light(colour: str, amount: float = 0.75) -> tuple[float, float, float]:
+    """``colour`` mixed with white (0 = unchanged, 1 = white)."""
+    from matplotlib.colors import to_rgb  # noqa: PLC0415
+
+    r, g, b = to_rgb(colour)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def plot_lines(X: np.ndarray, y: np.ndarray, lines: Sequence[tuple[Sequence[float], float, str]],
+               title: str, lim: tuple[float, float] = (-0.5, 1.5)) -> Any:
+    """Points by class and several decision lines, each ``(w, b, label)``, told apart by dash style.
+
+    Returns the matplotlib Figure.
+    """
+    X = np.asarray(X, dtype=float)
+    fig, ax = new_figure(title, "input x₁", "input x₂", figsize=(6.4, 4.4))
+    ax.set_xlim(lim)
+    ax.set_ylim(lim)
+    ax.set_aspect("equal")
+    plot_points(ax, X, np.asarray(y).astype(int))
+    for index, (w, b, label) in enumerate(lines):
+        xs, ys = decision_line(w, b, lim, lim)
+        ax.plot(xs, ys, color=PALETTE["line"], linestyle=("-", "--", ":", "-.")[index % 4], linewidth=2, label=label)
+    finish(ax, outside=True)
+    return fig
+

@@ -1,0 +1,79 @@
+"""Move a neuron's decision line with sliders (lesson 01).
+
+``neuron_explorer()`` shows AND, OR and XOR (or your own 2-D points) with sliders for the
+weights ``w1``, ``w2`` and the bias ``b``. One figure is made once; each slider move changes the
+line's data and the shading and redraws that same figure in place (``clear_output(wait=True)``
+replaces the picture only when the new one is ready, so it does not flicker). Sliders work
+with the keyboard: Tab to one, then the arrow keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LOGIC_GATES", "neuron_explorer"]
+
+_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+#: The four input pairs and the targets of AND, OR and XOR.
+LOGIC_GATES: dict[str, tuple[np.ndarray, np.ndarray]] = {
+    "AND": (_INPUTS, np.array([0, 0, 0, 1])),
+    "OR": (_INPUTS, np.array([0, 1, 1, 1])),
+    "XOR": (_INPUTS, np.array([0, 1, 1, 0])),
+}
+
+
+def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                    w1: float = 1.0, w2: float = 1.0, b: float = -0.5, start: str | None = None) -> Any:
+    """A widget: sliders for ``w1``, ``w2``, ``b`` and a data menu, over one live figure.
+
+    ``datasets`` maps a name to ``(X, y)`` with X of shape (m, 2) and y of 0/1 labels
+    (default: AND, OR and XOR). The defaults draw OR correctly and AND with one mistake.
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+    from IPython.display import clear_output, display  # noqa: PLC0415
+
+    from dlcourse.viz.boundary import plot_neuron  # noqa: PLC0415
+
+    datasets = datasets or LOGIC_GATES
+    names = list(datasets)
+    start = start if start in datasets else names[0]
+
+    def slider(description: str, value: float, what: str) -> Any:
+        return widgets.FloatSlider(value=value, min=-3.0, max=3.0, step=0.1, description=description,
+                                   readout_format=".1f", continuous_update=True,
+                                   style={"description_width": "40px"}, layout={"width": "360px"},
+                                   tooltip=what)
+
+    s_w1 = slider("w₁", w1, "weight of input x₁: tilts the line")
+    s_w2 = slider("w₂", w2, "weight of input x₂: tilts the line the other way")
+    s_b = slider("b", b, "bias: slides the line without turning it")
+    menu = widgets.Dropdown(options=names, value=start, description="data", style={"description_width": "40px"})
+    help_text = widgets.HTML(
+        "<b>w₁</b> and <b>w₂</b> turn the line (each weighs one input); <b>b</b> (the bias) slides it. "
+        "The shaded side is where z = w₁·x₁ + w₂·x₂ + b &gt; 0, so the neuron outputs 1. "
+        "Circled points are on the wrong side. Keyboard: Tab to a slider, then ← →.")
+    readout = widgets.HTML()
+    out = widgets.Output(layout={"min_height": "330px"})
+    plots: dict[str, Any] = {}
+
+    def draw(*_: Any) -> None:
+        name = menu.value
+        if name not in plots:  # one figure per dataset, made once and then only updated
+            X, y = datasets[name]
+            plots[name] = plot_neuron(X, y, (s_w1.value, s_w2.value), s_b.value, name=name)
+        plot = plots[name]
+        correct = plot.update((s_w1.value, s_w2.value), s_b.value)
+        readout.value = (f"z = {s_w1.value:.1f}·x₁ + {s_w2.value:.1f}·x₂ + ({s_b.value:.1f}) &nbsp;→&nbsp; "
+                         f"<b>{correct} of {len(plot.y)}</b> points correct")
+        with out:
+            clear_output(wait=True)
+            display(plot.fig)
+
+    for control in (s_w1, s_w2, s_b, menu):
+        control.observe(draw, names="value")
+    draw()
+    box = widgets.VBox([widgets.HBox([widgets.VBox([s_w1, s_w2, s_b]), menu]), help_text, readout, out])
+    box.add_class("dlcourse-main")
+    return box
