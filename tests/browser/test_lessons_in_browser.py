@@ -1,0 +1,157 @@
+"""Every learner notebook, run as a learner would: in JupyterLab, in a real (headless) browser.
+
+For each lesson this test opens the notebook, waits for the kernel, runs all cells from the
+Run menu, saves, and then asserts that:
+
+* no cell raised (read from the saved notebook's outputs, with the traceback in the failure);
+* every widget rendered (no "Error displaying widget", nothing stuck on "Loading widget");
+* moving one control of the lesson's main widget — the one carrying the CSS class
+  ``dlcourse-main`` — with the keyboard changes what it shows.
+
+A screenshot of each lesson is saved (see the ``screenshot_dir`` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LESSONS = sorted(p.name for p in (REPO / "course").glob("[0-9][0-9]_*.ipynb"))
+RUN_TIMEOUT_S = 420
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the notebook on screen
+
+
+def _only_localhost(route) -> None:
+    host = urlparse(route.request.url).hostname
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _status_text(page) -> str:
+    return page.inner_text("#jp-main-statusbar")
+
+
+def _wait_for(page, predicate, timeout: float, what: str) -> None:
+    """Poll ``predicate`` until true. Waits through the page, so Playwright keeps serving the
+    request router (a plain ``time.sleep`` would stall every request, saves included)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _prompts(page) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt", "els => els.map(e => e.textContent.trim())"
+    )
+
+
+def _menu(page, menu: str, item: str) -> None:
+    """Choose ``item`` from the main menu bar's ``menu``, by their exact labels."""
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").get_by_text(menu, exact=True).click()
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel").get_by_text(item, exact=True).click()
+
+
+def _saved_errors(path: Path) -> list[str]:
+    notebook = json.loads(path.read_text())
+    errors = []
+    for index, cell in enumerate(notebook["cells"]):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                errors.append(f"cell {index}: {output['ename']}: {output['evalue']}")
+    return errors
+
+
+def _unexecuted(path: Path) -> list[int]:
+    notebook = json.loads(path.read_text())
+    return [i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code"
+            and "".join(c["source"]).strip() and c.get("execution_count") is None]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_runs_in_jupyterlab(lesson, lab, chromium, screenshot_dir):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.route("**/*", _only_localhost)
+    saved = lab.root / lesson
+    before = saved.stat().st_mtime_ns
+    try:
+        page.goto(lab.url(lesson, workspace=Path(lesson).stem))
+        page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
+        # The toolbar's kernel indicator says idle too early; the status bar is reliable.
+        _wait_for(page, lambda: "Idle" in _status_text(page), 60, "the kernel to start (status bar: Idle)")
+
+        code_cells = len(_prompts(page))
+        started = lambda: any(p.startswith("[*]") or p[1:2].isdigit() for p in _prompts(page))  # noqa: E731
+        for _attempt in range(3):  # Run All occasionally does nothing right after start-up: try again
+            _menu(page, "Run", "Run All Cells")
+            try:
+                _wait_for(page, started, 10, "Run All to start")
+                break
+            except AssertionError:
+                continue
+        _wait_for(page, started, 1, "Run All to start (after 3 attempts)")
+        _wait_for(page, lambda: "Idle" in _status_text(page) and not any(p.startswith("[*]") for p in _prompts(page)),
+                  RUN_TIMEOUT_S, f"all {code_cells} code cells to finish")
+
+        _menu(page, "File", "Save Notebook")
+        _wait_for(page, lambda: saved.stat().st_mtime_ns != before, 30, "the notebook to be saved")
+        page.wait_for_timeout(500)  # let the write settle before reading it back
+        errors = _saved_errors(saved)
+        assert not errors, f"{lesson} raised in the browser:\n" + "\n".join(errors)
+        missing = _unexecuted(saved)
+        assert not missing, f"{lesson}: code cells {missing} did not run"
+
+        # Widgets: give them a moment to render, then look for failure messages.
+        page.wait_for_timeout(2000)
+        text = page.inner_text(NOTEBOOK)
+        assert "Error displaying widget" not in text, f"{lesson}: a widget failed to render"
+        _wait_for(page, lambda: "Loading widget" not in page.inner_text(NOTEBOOK), 20, "widgets to finish loading")
+
+        main = page.locator(f"{NOTEBOOK} .dlcourse-main")
+        if main.count():
+            main = main.first
+            main.scroll_into_view_if_needed()
+            page.wait_for_timeout(1000)
+            before_image = main.screenshot()
+            _nudge_first_control(main, page)
+            _wait_for(page, lambda: main.screenshot() != before_image, 20,
+                      f"{lesson}'s main widget to change after moving a control")
+        page.screenshot(path=str(screenshot_dir / f"{Path(lesson).stem}.png"), full_page=False)
+    except BaseException:
+        page.screenshot(path=str(screenshot_dir / f"{Path(lesson).stem}-FAILED.png"))
+        raise
+    finally:
+        context.close()
+
+
+def _nudge_first_control(main, page) -> None:
+    """Move the first slider (arrow keys), select box or checkbox inside the main widget."""
+    handle = main.locator(".noUi-handle")
+    if handle.count():
+        handle.first.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        return
+    select = main.locator("select")
+    if select.count():
+        options = select.first.locator("option").all_inner_texts()
+        current = select.first.input_value()
+        choice = next(o for o in options if o != current)
+        select.first.select_option(label=choice)
+        return
+    checkbox = main.locator("input[type=checkbox]")
+    if checkbox.count():
+        checkbox.first.focus()
+        page.keyboard.press("Space")
+        return
+    raise AssertionError("the main widget has no slider, select box or checkbox to move")
