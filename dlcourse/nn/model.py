@@ -283,7 +283,8 @@ class Sequential:
     def __call__(self, x, training: bool = False) -> np.ndarray:
         x = self._prepare_x(x)
         self._ensure_built(x)
-        return self.forward(x, training=training)
+        with np.errstate(under="ignore"):
+            return self.forward(x, training=training)
 
     def regularization_loss(self) -> float:
         """Sum of all layers' penalties (0 without regularizers)."""
@@ -330,7 +331,8 @@ class Sequential:
         x = self._prepare_x(x)
         self._ensure_built(x)
         y = self._prepare_y(y, len(x))
-        loss, _ = self._forward_backward(x, y, training=training)
+        with np.errstate(under="ignore"):  # results too small for float32 simply become 0
+            loss, _ = self._forward_backward(x, y, training=training)
         return loss, [g.copy() for layer in self.layers for g in layer.grads.values()]
 
     def _train_step(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -347,7 +349,8 @@ class Sequential:
         y_raw = np.asarray(y)
         y = self._prepare_y(y_raw, len(x))
         self._resolve_metrics(y_raw.shape)
-        loss, out = self._train_step(x, y)
+        with np.errstate(under="ignore"):
+            loss, out = self._train_step(x, y)
         logs = {"loss": loss}
         for m in self.metrics:
             m.reset_state()
