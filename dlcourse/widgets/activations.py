@@ -1,0 +1,77 @@
+"""Move a point along an activation function and watch its value and slope (lesson 02).
+
+``activation_explorer()`` shows one activation ``f(z)`` with a point and its tangent, and the
+derivative ``f'(z)`` beside it. The ``z`` slider (first, so the keyboard reaches it first) moves
+the point; the menu switches the activation. One figure is made once; each change moves the
+point, the tangent and (for a new activation) the curves, and re-renders that same figure into
+an image widget. Both controls work with the keyboard: Tab to one, then ← → or ↑ ↓.
+
+Introduced in lesson 02.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["activation_explorer", "describe_slope"]
+
+def describe_slope(slope: float) -> str:
+    """One sentence on what a slope means for learning: flat, dead, or passing the gradient on.
+
+    Introduced in lesson 02.
+    """
+    if slope == 0:
+        return ("The slope is exactly 0: no gradient passes back through this input, so the weights "
+                "in front of it get no update (a ReLU unit stuck here is “dead”).")
+    if abs(slope) < 0.01:
+        return ("The curve is almost flat here (saturated): the gradient passing back is multiplied by "
+                f"{slope:.4f}, so learning nearly stops.")
+    if abs(slope) < 0.5:
+        return f"The gradient passing back is multiplied by {slope:.3f}: it shrinks."
+    return f"The gradient passing back is multiplied by {slope:.3f}: it passes on at nearly full strength."
+
+
+def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: float = 0.2) -> Any:
+    """A widget: a ``z`` slider and an activation menu over one live figure of ``f`` and ``f'``.
+
+    The defaults show a sigmoid at ``z = 3``, already flattening out: slide ``z`` further
+    right and watch the slope vanish. ``negative_slope`` is leaky ReLU's slope for ``z < 0``
+    (Keras 3's default, 0.2). Introduced in lesson 02.
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+
+    from dlcourse.viz.activations import ACTIVATION_LABELS, plot_activation_point  # noqa: PLC0415
+
+    if name not in ACTIVATION_LABELS:
+        raise ValueError(f"activation_explorer knows {', '.join(ACTIVATION_LABELS)}; got {name!r}")
+    z_slider = widgets.FloatSlider(value=float(z), min=-6.0, max=6.0, step=0.1, description="z",
+                                   readout_format=".1f", continuous_update=True,
+                                   style={"description_width": "70px"}, layout={"width": "440px"},
+                                   tooltip="the weighted sum z: moves the point along the curve")
+    options = [(f"leaky ReLU (negative_slope {negative_slope:g})" if key == "leaky_relu" else label, key)
+               for key, label in ACTIVATION_LABELS.items()]
+    menu = widgets.Dropdown(options=options, value=name, description="activation",
+                            style={"description_width": "70px"}, layout={"width": "320px"})
+    help_text = widgets.HTML(
+        "<b>z</b> (the neuron's weighted sum) moves the point along the curve; <b>activation</b> picks "
+        "the function. Left: the output f(z) and the tangent line at the point. Right: the slope f′(z), "
+        "the number backpropagation multiplies the gradient by. Keyboard: Tab to a control, then ← → "
+        "(slider) or ↑ ↓ (menu).")
+    readout = widgets.HTML()
+    image = widgets.Image(format="png", layout={"width": "720px"})
+    plot = plot_activation_point(name, float(z), negative_slope=negative_slope)
+    plot.prepare()  # draw every activation's axes now, so that each later change only moves the point
+
+    def draw(*_: Any) -> None:
+        value, slope = plot.update(menu.value, z_slider.value)
+        label = menu.label
+        readout.value = (f"{label}: f({z_slider.value:.1f}) = <b>{value:.4f}</b>, slope f′({z_slider.value:.1f}) = "
+                         f"<b>{slope:.4f}</b>. {describe_slope(slope)}")
+        image.value = plot.png()
+
+    z_slider.observe(draw, names="value")
+    menu.observe(draw, names="value")
+    draw()
+    box = widgets.VBox([widgets.HBox([z_slider, menu]), help_text, readout, image])
+    box.add_class("dlcourse-main")
+    return box
