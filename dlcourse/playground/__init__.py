@@ -1,0 +1,32 @@
+"""TensorFlow Playground in the notebook, driven by the course's own engine (lesson 11).
+
+``Playground()`` shows the widget; ``PlaygroundConfig`` holds every setting (JSON in and out);
+``PlaygroundModel`` trains a config without drawing (what lesson 11's checks use).
+
+Modules, one job each: ``config`` (settings), ``features`` (input transforms), ``model``
+(building and training the engine network), ``render`` (the picture), ``keras_code`` ("show
+me the Keras code") and ``widget`` (the ipywidgets wiring). Names are imported lazily, so
+``import dlcourse.playground`` loads neither ipywidgets nor Pillow.
+
+Introduced in lesson 11.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["Playground", "PlaygroundConfig", "PlaygroundModel", "keras_code", "playground"]
+
+_WHERE = {"Playground": "widget", "playground": "widget", "PlaygroundConfig": "config",
+          "PlaygroundModel": "model", "keras_code": "keras_code"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"dlcourse.playground.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'dlcourse.playground' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
