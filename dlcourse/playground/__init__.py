@@ -16,10 +16,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Playground", "PlaygroundConfig", "PlaygroundModel", "keras_code", "playground"]
+__all__ = ["Playground", "PlaygroundConfig", "PlaygroundModel", "playground"]
 
 _WHERE = {"Playground": "widget", "playground": "widget", "PlaygroundConfig": "config",
-          "PlaygroundModel": "model", "keras_code": "keras_code"}
+          "PlaygroundModel": "model"}
 
 
 def __getattr__(name: str) -> Any:
