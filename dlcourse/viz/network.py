@@ -28,7 +28,7 @@ NEGATIVE = OKABE_ITO["vermillion"]
 _ZERO = "#c8c8c8"  # the middle of the diverging scale: a light grey
 _X_GAP = 2.6  # horizontal distance between layers, in units of the vertical gap between neurons
 _Y_GAP = 1.3  # vertical distance between neurons
-_RADIUS = 0.3
+_RADIUS = 0.34
 
 
 def format_number(value: Any, precision: int = 2) -> str:
@@ -79,9 +79,12 @@ class NetworkPlot:
     edge_texts: list[list[list[Any]]] = field(default_factory=list)
     value_texts: list[list[Any]] = field(default_factory=list)  # [layer][unit], layer 0 = inputs
     bias_texts: list[list[Any]] = field(default_factory=list)  # [layer - 1][unit]
+    circles: list[Any] = field(default_factory=list)
     scale: float | None = None
     precision: int = 2
     edge_name: str = "w"
+    _canvas: Any = None
+    _background: Any = None
 
     def update(self, kernels: Sequence[np.ndarray] | None = None, biases: Sequence[np.ndarray] | None = None,
                values: Sequence[Sequence[Any]] | None = None, title: str | None = None) -> None:
@@ -116,6 +119,51 @@ class NetworkPlot:
                     text.set_text(shown)
         if title is not None:
             self.ax.set_title(title)
+
+    def _moving(self) -> list[Any]:
+        """What :meth:`update` can change, in drawing order: lines, their numbers, neurons, values."""
+        nested = [self.edges, self.edge_texts]
+        found = [a for group in nested for layer in group for row in layer for a in row]
+        found += self.circles
+        found += [a for row in self.value_texts + self.bias_texts for a in row]
+        return found
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes, fast: only what :meth:`update` changes is redrawn.
+
+        The first call draws everything else once (names, headings, legend, title) and keeps
+        it; later calls paste that background and draw the lines, neurons and numbers on it.
+        Used by widgets, which redraw on every slider move. The title is part of the
+        background: change it with :meth:`update` before the first call only.
+        """
+        from io import BytesIO  # noqa: PLC0415
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+
+        if self._canvas is None:
+            self._canvas = FigureCanvasAgg(self.fig)
+            self._canvas.draw()  # lays the figure out once ...
+            self.fig.set_layout_engine("none")  # ... and keeps that layout from now on
+        moving = self._moving()
+        if self._background is None:
+            for artist in moving:
+                artist.set_visible(False)
+            try:
+                self._canvas.draw()
+                self._background = self._canvas.copy_from_bbox(self.fig.bbox)
+            finally:
+                for artist in moving:
+                    artist.set_visible(True)
+        self._canvas.restore_region(self._background)
+        renderer = self._canvas.get_renderer()
+        for artist in moving:
+            artist.draw(renderer)
+        width, height = self._canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = BytesIO()
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
     def _repr_png_(self) -> bytes:
         return self.fig._repr_png_()
@@ -176,7 +224,7 @@ def plot_network(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray] | N
 
     tall = max(sizes)
     if figsize is None:
-        figsize = (2.2 + 2.3 * n_layers, 1.9 + 1.05 * tall)
+        figsize = (2.2 + 2.3 * n_layers, 1.6 + 1.0 * tall)
     fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title)
@@ -185,7 +233,7 @@ def plot_network(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray] | N
     pos = _positions(sizes)
     top = _Y_GAP * (tall - 1) / 2
     ax.set_xlim(-1.3, _X_GAP * n_layers + 1.3)
-    ax.set_ylim(-top - 0.95, top + 1.05)
+    ax.set_ylim(-top - 0.8, top + 1.05)
 
     plot = NetworkPlot(fig, ax, sizes, scale=scale, precision=precision, edge_name=edge_name)
     many = sum(k.size for k in kernels) > 40  # too many numbers to read: lines only
@@ -216,7 +264,8 @@ def plot_network(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray] | N
         for j, (x, y) in enumerate(points):
             edge = PALETTE["line"]
             face = "#f2f2f2" if layer == 0 else "white"
-            ax.add_patch(Circle((x, y), _RADIUS, facecolor=face, edgecolor=edge, linewidth=1.4, zorder=4))
+            plot.circles.append(ax.add_patch(Circle((x, y), _RADIUS, facecolor=face, edgecolor=edge,
+                                                    linewidth=1.4, zorder=4)))
             value_row.append(ax.text(x, y, "", ha="center", va="center", fontsize=9, zorder=5,
                                      fontweight="bold"))
             label = layer_names[j] if j < len(layer_names) else ""

@@ -1,0 +1,201 @@
+"""Move one weight and watch the loss and its slope, the number backpropagation computes (lesson 05).
+
+``slope_explorer()`` picks one weight (or bias) of a small network and plots the loss of a
+batch as that weight moves, all other weights fixed. At the weight's current value it draws
+the tangent line whose slope is dL/dw from the engine's backward pass, and prints the same
+slope estimated by a central difference. The ``value`` slider (first, so the keyboard reaches
+it first) moves the weight; the menu picks another one. One figure is made once: a slider
+move redraws only the point and the tangent; a new weight redraws the curve.
+
+Introduced in lesson 05.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = ["SPAM_EMAILS", "slope_explorer"]
+
+#: Four emails (keywords "free", "win", "offer") and their labels (1 = spam), used in lesson 05.
+SPAM_EMAILS: tuple[tuple[tuple[float, ...], ...], tuple[int, ...]] = (
+    ((1.0, 0.0, 1.0), (0.0, 1.0, 1.0), (1.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+    (1, 0, 1, 0),
+)
+
+
+class _SlopePlot:
+    """The loss curve of one weight, a point on it and its tangent, re-rendered fast.
+
+    The axes are the same for every weight, so they are drawn once (the background); each
+    change redraws only the curve, the tangent and the point on top of it.
+    """
+
+    def __init__(self, ylabel: str) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+
+        from dlcourse.viz.style import PALETTE, finish, new_figure  # noqa: PLC0415
+
+        self.fig, self.ax = new_figure("Loss as one weight moves (the others stay fixed)", "value of the chosen weight",
+                                       ylabel, figsize=(6.2, 3.9))
+        self.fig.set_dpi(85)
+        (self.curve,) = self.ax.plot([], [], color=PALETTE["class0"], linewidth=2, label="loss L(w) of the batch")
+        (self.tangent,) = self.ax.plot([], [], color=PALETTE["accent"], linewidth=2.2, linestyle="--",
+                                       label="tangent: slope dL/dw from backprop")
+        (self.point,) = self.ax.plot([], [], "o", color=PALETTE["class1"], markersize=9, markeredgecolor="white",
+                                     label="current value", zorder=5)
+        finish(self.ax, loc="upper center")
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.background: Any = None
+
+    def set_limits(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        """Fix the axes (the same for every weight) and draw the background once."""
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        moving = (self.curve, self.tangent, self.point)
+        for artist in moving:
+            artist.set_visible(False)
+        self.canvas.draw()  # lays the figure out once ...
+        self.fig.set_layout_engine("none")  # ... and keeps that layout
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        for artist in moving:
+            artist.set_visible(True)
+
+    def set_point(self, w: float, loss: float, slope: float, reach: float) -> None:
+        """Put the point at (w, loss) and the tangent of ``slope`` through it, ``reach`` each way."""
+        self.point.set_data([w], [loss])
+        xs = np.array([w - reach, w + reach])
+        self.tangent.set_data(xs, loss + slope * (xs - w))
+
+    def png(self) -> bytes:
+        from PIL import Image  # noqa: PLC0415
+
+        self.canvas.restore_region(self.background)
+        renderer = self.canvas.get_renderer()
+        for artist in (self.curve, self.tangent, self.point):
+            artist.draw(renderer)
+        width, height = self.canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = BytesIO()
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y: Any = None,
+                   activations: Sequence[str] = ("relu", "sigmoid"), loss: str = "binary_crossentropy",
+                   input_names: Sequence[str] | None = None, start: str | None = None,
+                   span: float = 2.0) -> Any:
+    """A widget: a ``value`` slider for one weight and a menu of weights, over the loss curve.
+
+    Defaults: the spam network of lesson 03 on the four emails of :data:`SPAM_EMAILS`, with
+    binary cross-entropy, starting on the weight from H1 to the output. ``span``: how far the
+    slider and the curve reach on each side of zero. Introduced in lesson 05.
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+
+    from dlcourse import nn  # noqa: PLC0415
+    from dlcourse.data import SPAM_EXAMPLE  # noqa: PLC0415
+    from dlcourse.explain.walkthrough import default_unit_names  # noqa: PLC0415
+    from dlcourse.viz.network import format_number  # noqa: PLC0415
+
+    if weights is None:
+        weights = SPAM_EXAMPLE.weights()
+        input_names = SPAM_EXAMPLE.features if input_names is None else input_names
+    if x is None or y is None:
+        x, y = SPAM_EMAILS
+    start_weights = [np.array(w, dtype=np.float64) for w in weights]
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y)
+    kernels = start_weights[::2]
+    model = nn.Sequential([nn.Dense(k.shape[1], activation=a, dtype="float64", name=f"layer_{i + 1}",
+                                    input_shape=(k.shape[0],) if i == 0 else None)
+                           for i, (k, a) in enumerate(zip(kernels, activations))], name="slope_explorer")
+    model.compile(optimizer=nn.SGD(), loss=loss)
+    model.set_weights(start_weights)
+    names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(kernels[0].shape[0])]
+    units = default_unit_names([k.shape[1] for k in kernels])
+
+    # every weight and bias, as (label, (array index, position))
+    options: list[tuple[str, tuple[int, tuple[int, ...]]]] = []
+    for layer, kernel in enumerate(kernels):
+        below = names if layer == 0 else list(units[layer - 1])
+        for i in range(kernel.shape[0]):
+            for j in range(kernel.shape[1]):
+                options.append((f"weight {below[i]} → {units[layer][j]}", (2 * layer, (i, j))))
+        for j in range(kernel.shape[1]):
+            options.append((f"bias of {units[layer][j]}", (2 * layer + 1, (j,))))
+    labels = [label for label, _ in options]
+    where = dict(options)
+    default = start if start in where else ("weight H1 → out" if "weight H1 → out" in where else labels[0])
+    live = model.weights  # the model's own arrays: writing into them changes the model
+
+    def loss_at(key: tuple[int, tuple[int, ...]], value: float) -> float:
+        array, index = key
+        live[array][index] = value
+        return float(model.evaluate(x, y, batch_size=len(x), verbose=0))
+
+    index0 = where[default]
+    value = widgets.FloatSlider(value=float(start_weights[index0[0]][index0[1]]), min=-span, max=span, step=0.05,
+                                description="value", readout_format=".2f", continuous_update=True,
+                                style={"description_width": "60px"}, layout={"width": "420px"},
+                                tooltip="the chosen weight's value: moves the point along the loss curve")
+    menu = widgets.Dropdown(options=labels, value=default, description="weight",
+                            style={"description_width": "60px"}, layout={"width": "280px"})
+    plot = _SlopePlot(f"loss L ({loss})")
+    image = widgets.Image(format="png", layout={"width": "560px"})
+    readout = widgets.HTML()
+    grid = np.linspace(-span, span, 81)
+    curves = {}
+    for label, key in options:  # every weight's curve now (about 0.2 ms per point), so the axes fit them all
+        curves[label] = np.array([loss_at(key, v) for v in grid])
+        for w, w0 in zip(live, start_weights):
+            w[...] = w0
+    low = min(float(c.min()) for c in curves.values())
+    high = max(float(c.max()) for c in curves.values())
+    pad = 0.06 * (high - low or 1.0)
+    plot.set_limits((-span, span), (max(low - pad, 0.0) if low >= 0 else low - pad, high + 4 * pad))
+
+    def draw(*_: Any) -> None:
+        key = where[menu.value]
+        for w, w0 in zip(live, start_weights):  # every other weight keeps the example's value
+            w[...] = w0
+        array, index = key
+        live[array][index] = value.value
+        current, grads = model.compute_gradients(x, y, training=False)
+        slope = float(grads[array][index])
+        h = 1e-5
+        numeric = (loss_at(key, value.value + h) - loss_at(key, value.value - h)) / (2 * h)
+        live[array][index] = value.value
+        plot.curve.set_data(grid, curves[menu.value])
+        plot.set_point(value.value, current, slope, reach=0.35 * span)
+        image.value = plot.png()
+        p = 4
+        step = "left" if slope > 0 else "right" if slope < 0 else "nowhere"
+        readout.value = (
+            f"{menu.value} = <b>{value.value:.2f}</b>: loss L = <b>{format_number(current, p)}</b><br>"
+            f"slope dL/dw from backpropagation = <b>{format_number(slope, p)}</b> (the dashed tangent)<br>"
+            f"slope by central difference (L(w + h) − L(w − h)) / 2h, h = 1e-5: <b>{format_number(numeric, p)}</b><br>"
+            f"Gradient descent, w ← w − learning_rate × dL/dw, moves this weight <b>{step}</b>.")
+
+    def on_menu(change: dict) -> None:
+        key = where[change["new"]]
+        start_value = float(start_weights[key[0]][key[1]])
+        if value.value != start_value:
+            value.value = start_value  # its observer redraws
+        else:
+            draw()
+
+    value.observe(draw, names="value")
+    menu.observe(on_menu, names="value")
+    draw()
+    help_text = widgets.HTML(
+        "<b>value</b> moves the chosen weight (the other weights keep their values); <b>weight</b> picks "
+        "which one. The curve is the loss of the whole batch; the dashed line touches it at the current "
+        "value with the slope backpropagation computed. Keyboard: Tab to a control, then ← → (slider) or "
+        "↑ ↓ (menu).")
+    box = widgets.VBox([widgets.HBox([value, menu]), help_text,
+                        widgets.HBox([image, readout], layout={"align_items": "center", "flex_flow": "row wrap"})])
+    box.add_class("dlcourse-main")
+    return box
