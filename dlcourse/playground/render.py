@@ -56,6 +56,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 _LUT = colour_lut()
+_EDGE_CACHE: dict[tuple[int, ...], list] = {}
 
 
 def to_rgb(values: np.ndarray) -> np.ndarray:
@@ -129,27 +130,35 @@ class PlaygroundFigure:
         self._edge_pixels()
 
     def _edge_pixels(self) -> None:
-        """Precompute every pixel each edge could cover (samples along it, offsets across it), flat."""
-        ids, index, dash, across = [], [], [], []
-        offsets = np.arange(-2.0, 2.01, 1.0)
-        for edge, (x0, y0, x1, y1) in enumerate(self._segments):
+        """Precompute the pixels of every edge, per edge and thickness level, solid and dashed.
+
+        ``self._edge_blocks[e][level][dashed]`` holds the flat pixel indices that edge ``e``
+        adds at thickness ``level`` (0: the centre line, 1: one pixel either side, 2: two).
+        Cached per network shape, so changing the data or a rate does not recompute it.
+        """
+        key = tuple(self._sizes)
+        if key in _EDGE_CACHE:
+            self._edge_blocks = _EDGE_CACHE[key]
+            return
+        blocks = []
+        for x0, y0, x1, y1 in self._segments:
             x0, x1 = x0 + 1, x1 - 1
             length = max(float(np.hypot(x1 - x0, y1 - y0)), 1e-9)
             t = np.linspace(0.0, 1.0, int(length) + 2)
             nx, ny = -(y1 - y0) / length, (x1 - x0) / length
-            px = x0 + t[:, None] * (x1 - x0) + offsets[None, :] * nx
-            py = y0 + t[:, None] * (y1 - y0) + offsets[None, :] * ny
-            x = np.clip(np.round(px).astype(np.intp), 0, WIDTH - 1)
-            y = np.clip(np.round(py).astype(np.intp), 0, HEIGHT - 1)
-            index.append((y * WIDTH + x).ravel())
-            dash.append(np.repeat(((t * length) // 6.0) % 2 == 0, len(offsets)))
-            across.append(np.tile(np.abs(offsets), len(t)))
-            ids.append(np.full(x.size, edge, np.intp))
-        empty = np.zeros(0, np.intp)
-        self._edge_id = np.concatenate(ids) if ids else empty
-        self._edge_index = np.concatenate(index) if index else empty
-        self._edge_dash = np.concatenate(dash) if dash else empty.astype(bool)
-        self._edge_across = np.concatenate(across) if across else empty.astype(float)
+            on = ((t * length) // 6.0) % 2 == 0
+            levels = []
+            for offsets in ((0.0,), (-1.0, 1.0), (-2.0, 2.0)):
+                px = (x0 + t[:, None] * (x1 - x0) + np.array(offsets)[None, :] * nx)
+                py = (y0 + t[:, None] * (y1 - y0) + np.array(offsets)[None, :] * ny)
+                x = np.clip(np.round(px).astype(np.intp), 0, WIDTH - 1)
+                y = np.clip(np.round(py).astype(np.intp), 0, HEIGHT - 1)
+                index = y * WIDTH + x
+                levels.append((index.ravel(), index[on].ravel()))
+            blocks.append(levels)
+        if len(_EDGE_CACHE) > 32:
+            _EDGE_CACHE.clear()
+        _EDGE_CACHE[key] = self._edge_blocks = blocks
 
     def _draw_background(self, run: Any) -> Any:
         from PIL import ImageDraw  # noqa: PLC0415
@@ -279,12 +288,15 @@ class PlaygroundFigure:
         surface = out.reshape(GRID, GRID)
         maps.append(surface[::step, ::step][None])
         factor = CELL // MAP
+        tiles = _upscale(to_rgb(np.concatenate(maps)).transpose(1, 2, 0, 3), factor)  # (CELL, CELL, n, 3)
+        tiles[[0, -1], :, :, :] = 150  # a grey frame around each map
+        tiles[:, [0, -1], :, :] = 150
+        index = 0
         for column, column_maps in enumerate(maps):
-            for row, values in enumerate(column_maps):
+            for row in range(len(column_maps)):
                 left, top = self._positions[column][row]
-                canvas[top:top + CELL, left:left + CELL] = _upscale(to_rgb(values), factor)
-                canvas[top:top + CELL, [left, left + CELL - 1]] = 150
-                canvas[[top, top + CELL - 1], left:left + CELL] = 150
+                canvas[top:top + CELL, left:left + CELL] = tiles[:, :, index]
+                index += 1
         self._draw_edges(canvas, run)
         image = self._Image.fromarray(canvas)
         faded = (255 - (255 - to_rgb(surface).astype(np.uint16)) * 5 // 8).astype(np.uint8)  # lighter: points stand out
@@ -299,11 +311,19 @@ class PlaygroundFigure:
         if not len(self._segments):
             return
         weights = np.concatenate([kernel.ravel() for kernel, _ in run.dense_weights()])
-        half_width = np.where(np.abs(weights) < 1e-3, -1.0, 0.5 + np.clip(np.abs(weights), 0, 2))  # px
-        edge = self._edge_id
-        mask = (self._edge_across <= half_width[edge]) & (self._edge_dash | (weights >= 0)[edge])
+        size = np.abs(weights)
+        levels = np.where(size < 1e-3, 0, 1 + (size > 0.5) + (size > 1.2))  # how many thickness levels
         colours = to_rgb(np.clip(weights, -1, 1))
-        canvas.reshape(-1, 3)[self._edge_index[mask]] = colours[edge[mask]]
+        parts, counts = [], []
+        for blocks, n_levels, negative in zip(self._edge_blocks, levels.tolist(), (weights < 0).tolist()):
+            count = 0
+            for level in range(n_levels):
+                block = blocks[level][1 if negative else 0]
+                parts.append(block)
+                count += len(block)
+            counts.append(count)
+        if parts:
+            canvas.reshape(-1, 3)[np.concatenate(parts)] = np.repeat(colours, counts, axis=0)
 
     @staticmethod
     def _dashed(draw: Any, points: list[tuple[float, float]], colour: Any, width: int, dash: float = 6.0) -> None:

@@ -165,6 +165,9 @@ class Playground:
         self._widgets = w
 
     def _rebuild_layer_row(self) -> None:
+        if getattr(self, "_row_key", None) == tuple(self.config.hidden):
+            return  # same layers: keep the buttons (making widgets is slow)
+        self._row_key = tuple(self.config.hidden)
         w = self._widgets
         boxes = []
         for index, units in enumerate(self.config.hidden):
