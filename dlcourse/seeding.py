@@ -1,0 +1,57 @@
+"""One call that makes an experiment repeatable: ``seed_everything(42)``.
+
+A network starts from random weights, and ``fit`` shuffles the examples and draws dropout masks
+at random. Seeding every random generator involved — Python's, NumPy's, Keras' (and through it
+TensorFlow's) and the course engine's (:func:`dlcourse.nn.set_seed`) — makes a run give the same
+numbers again. ``seed_everything`` also clears the Keras session, so layer names restart
+(``dense``, ``dense_1``, ...) and models of earlier cells do not pile up in memory.
+
+TensorFlow is imported only when Keras is needed (``keras=True``, the default), and
+``TF_CPP_MIN_LOG_LEVEL`` is set to ``3`` before that first import, so TensorFlow's start-up
+messages do not clutter the notebook.
+
+Introduced in lesson 08.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from typing import Any
+
+import numpy as np
+
+__all__ = ["import_keras", "seed_everything"]
+
+
+def import_keras() -> Any:
+    """Import and return ``keras``, with TensorFlow's C++ log messages turned off first.
+
+    Introduced in lesson 08.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras  # noqa: PLC0415 - TensorFlow is heavy: import it only when a lesson needs it
+
+    return keras
+
+
+def seed_everything(seed: int, keras: bool = True) -> None:
+    """Seed Python, NumPy, the course engine and (with ``keras=True``) Keras and TensorFlow.
+
+    With ``keras=True`` it also clears the Keras session (``keras.backend.clear_session()``).
+    Call it at the start of every experiment, just before building a model: the same seed then
+    gives the same initial weights, the same shuffling and the same dropout masks.
+
+    Introduced in lesson 08.
+    """
+    from dlcourse.nn.seeding import set_seed  # noqa: PLC0415 - keep ``import dlcourse`` light
+
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    set_seed(seed)
+    if keras:
+        module = import_keras()
+        module.backend.clear_session()
+        module.utils.set_random_seed(seed)
