@@ -181,7 +181,7 @@ class RacePlot:
 
 def plot_race(surface: Any, paths: Mapping[str, np.ndarray], learning_rates: Mapping[str, float] | None = None,
               title: str | None = None, figsize: tuple[float, float] = (6.4, 4.2)) -> RacePlot:
-    """The ``paths`` (``{optimizer name: points}``) on ``surface``'s contour lines; ✕ = start, ★ = minimum."""
+    """The ``paths`` (``{optimizer name: points}``) on ``surface``'s contour lines; ✕ = start, ☆ = minimum."""
     plot = RacePlot(surface, [n for n in OPTIMIZER_NAMES if n in paths], learning_rates=learning_rates,
                     title=title, figsize=figsize)
     plot.update(paths)
@@ -189,7 +189,7 @@ def plot_race(surface: Any, paths: Mapping[str, np.ndarray], learning_rates: Map
 
 
 def plot_races(races: Mapping[str, Mapping[str, np.ndarray]], figsize: tuple[float, float] = (12.0, 4.0),
-               title: str = "The same optimizers on three surfaces (✕ = start, ★ = minimum)") -> Any:
+               title: str = "The same optimizers on three surfaces (✕ = start, ☆ = minimum)") -> Any:
     """One contour panel per surface: ``races`` maps a surface's name to its ``{optimizer name: path}``."""
     from dlcourse.surfaces import get_surface  # noqa: PLC0415
     from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
