@@ -46,9 +46,12 @@ def test_overfitting_needs_a_cure_and_a_reasonable_rate():
     too_strong = check("11.cure_overfitting", PlaygroundConfig(**OVERFIT_SETUP, regularization="l2",
                                                                regularization_rate=0.3), save=False)
     assert not too_strong.passed and "cannot fit anything" in _messages(too_strong)
-    dropout = check("11.cure_overfitting", PlaygroundConfig(**OVERFIT_SETUP, dropout=0.3), save=False)
+    weak = check("11.cure_overfitting", PlaygroundConfig(**OVERFIT_SETUP, dropout=0.1), save=False)
+    assert not weak.passed and "make the cure stronger" in _messages(weak)
     early = check("11.cure_overfitting", PlaygroundConfig(**OVERFIT_SETUP, early_stopping=True), save=False)
-    assert dropout.passed and early.passed
+    l1 = check("11.cure_overfitting", PlaygroundConfig(**OVERFIT_SETUP, regularization="l1",
+                                                       regularization_rate=0.003), save=False)
+    assert early.passed and l1.passed
 
 
 def test_optimizer_plain_sgd_is_too_slow_and_adaptive_ones_pass():
