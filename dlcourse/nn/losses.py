@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.nn.activations import _stable_sigmoid
 from dlcourse.nn.errors import NNError, ShapeError, lookup
 
 EPSILON = 1e-7  # keras.backend.epsilon()
@@ -162,13 +163,11 @@ class BinaryCrossentropy(Loss):
         if from_logits:
             z = y_pred
             with np.errstate(under="ignore"):
-                e = np.exp(-np.abs(z))
-                values = np.maximum(z, 0) - z * t + np.log1p(e)
-                if need_gradient:
-                    inv = 1 / (1 + e)
-                    grad = np.where(z >= 0, inv, e * inv)  # sigmoid(z)
-                    grad -= t
-                    grad /= k
+                values = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+            if need_gradient:
+                grad = _stable_sigmoid(z)  # d/dz = sigmoid(z) - t
+                grad -= t
+                grad /= k
         else:
             eps = y_pred.dtype.type(EPSILON)
             p = np.clip(y_pred, eps, 1 - eps)

@@ -293,9 +293,11 @@ class Sequential:
             total += layer.regularization_loss()
         return total
 
-    def _loss(self, y: np.ndarray, out: np.ndarray, need_gradient: bool):
+    def _loss(self, y: np.ndarray, out: np.ndarray, need_gradient: bool, fused: bool | None = None):
         """Mean loss of the batch (without penalties) and d(loss)/d(output or z)."""
-        if self._fused():
+        if fused is None:
+            fused = self._fused()
+        if fused:
             return self.loss.reduced(y, self.layers[-1].last_z, True, need_gradient)
         return self.loss.reduced(y, out, None, need_gradient)
 
@@ -313,10 +315,11 @@ class Sequential:
         return grad
 
     def _forward_backward(self, x: np.ndarray, y: np.ndarray, training: bool = True):
+        fused = self._fused()
         out = self.forward(x, training=training)
-        value, grad = self._loss(y, out, need_gradient=True)
+        value, grad = self._loss(y, out, need_gradient=True, fused=fused)
         penalty = self.regularization_loss() if self._regularized else 0.0
-        self.backward(grad, fused=self._fused())
+        self.backward(grad, fused=fused)
         return float(value) + float(penalty), out
 
     def compute_gradients(self, x, y, training: bool = True) -> tuple[float, list[np.ndarray]]:

@@ -87,7 +87,7 @@ class Optimizer:
         if len(grads) != len(params):
             raise NNError(f"{self.name}: got {len(grads)} gradients for {len(params)} parameter arrays.")
         for i, (g, p) in enumerate(zip(grads, params)):
-            if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
                 raise NNError(
                     f"{self.name} updates float NumPy arrays in place; parameter {i} is "
                     f"{type(p).__name__} {getattr(p, 'dtype', '')}. Use e.g. np.array([1.0, 2.0])."
@@ -102,7 +102,8 @@ class Optimizer:
             self.build(params)
         lr = self.current_learning_rate
         for g, p, s in zip(grads, params, self.state):
-            g = np.asarray(g, dtype=p.dtype)
+            if not isinstance(g, np.ndarray) or g.dtype != p.dtype:
+                g = np.asarray(g, dtype=p.dtype)
             self.update_step(g, p, s, p.dtype.type(lr))
         self.iterations += 1
 
