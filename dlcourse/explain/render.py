@@ -33,6 +33,15 @@ _LOSS_FORMULAS = {
 }
 
 
+_LOSS_SLOPES = {
+    "binary_crossentropy": "dL/da = (-y/a + (1 - y)/(1 - a)) / (m · outputs)",
+    "mean_squared_error": "dL/da = 2(a - y) / (m · outputs)",
+    "categorical_crossentropy": "dL/da: -y/a / m, adjusted because Keras first rescales each row of a to sum to 1",
+    "sparse_categorical_crossentropy": "dL/da = -1/a for the true class (0 for the others) / m, adjusted because "
+                                       "Keras first rescales each row of a to sum to 1",
+}
+
+
 @dataclass
 class Table:
     """Column headings and rows of already formatted cells."""
@@ -211,6 +220,8 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
                     grad_z = f"{_factor(grads.grad_a[s, j], p)}×{_factor(grads.slope[s, j], p)} = {grad_z}"
             rows.append(([str(s + 1)] if batch else []) + [name, grad_a, slope, grad_z])
     notes = []
+    if step.role == "output" and walk.loss is not None and walk.loss.name in _LOSS_SLOPES:
+        notes.append(f"For {walk.loss.name}: {_LOSS_SLOPES[walk.loss.name]}, with m = {len(walk.x)} samples.")
     formula_z = f"dL/dZ{l} = dL/dA{l} ⊙ {step.activation}'(Z{l})  (element by element)"
     if step.activation == "softmax":
         formula_z = f"dL/dZ{l} = A{l} ⊙ (dL/dA{l} - Σ_k dL/dA{l}_k · A{l}_k)  (softmax mixes its units)"

@@ -95,6 +95,8 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
     def draw(*_: Any) -> None:
         ws, xs = current()
         walk = forward(ws, xs, list(activations), input_names=names, precision=precision)
+        for layer in walk.layers:  # slider values like 0.4 + 0.1 - 0.5 leave rounding dust; show it as 0
+            layer.z, layer.a = np.round(layer.z, 12), np.round(layer.a, 12)
         plot.update(kernels=ws[::2], values=[xs] + [layer.a[0] for layer in walk.layers])
         image.value = plot.png()
         lines = []
