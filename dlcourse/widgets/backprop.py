@@ -137,7 +137,10 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
         return float(model.evaluate(x, y, batch_size=len(x), verbose=0))
 
     index0 = where[default]
-    value = widgets.FloatSlider(value=float(start_weights[index0[0]][index0[1]]), min=-span, max=span, step=0.05,
+    def start_value(key: tuple[int, tuple[int, ...]]) -> float:
+        return round(float(start_weights[key[0]][key[1]]), 4)  # float32 weights: 0.699999988 -> 0.7
+
+    value = widgets.FloatSlider(value=start_value(index0), min=-span, max=span, step=0.05,
                                 description="value", readout_format=".2f", continuous_update=True,
                                 style={"description_width": "60px"}, layout={"width": "420px"},
                                 tooltip="the chosen weight's value: moves the point along the loss curve")
@@ -172,18 +175,18 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
         plot.set_point(value.value, current, slope, reach=0.35 * span)
         image.value = plot.png()
         p = 4
-        step = "left" if slope > 0 else "right" if slope < 0 else "nowhere"
+        step = "moves this weight <b>left</b>" if slope > 0 else "moves this weight <b>right</b>" if slope < 0 \
+            else "leaves this weight <b>where it is</b>"
         readout.value = (
             f"{menu.value} = <b>{value.value:.2f}</b>: loss L = <b>{format_number(current, p)}</b><br>"
             f"slope dL/dw from backpropagation = <b>{format_number(slope, p)}</b> (the dashed tangent)<br>"
             f"slope by central difference (L(w + h) − L(w − h)) / 2h, h = 1e-5: <b>{format_number(numeric, p)}</b><br>"
-            f"Gradient descent, w ← w − learning_rate × dL/dw, moves this weight <b>{step}</b>.")
+            f"Gradient descent, w ← w − learning_rate × dL/dw, {step}.")
 
     def on_menu(change: dict) -> None:
-        key = where[change["new"]]
-        start_value = float(start_weights[key[0]][key[1]])
-        if value.value != start_value:
-            value.value = start_value  # its observer redraws
+        first = start_value(where[change["new"]])
+        if value.value != first:
+            value.value = first  # its observer redraws
         else:
             draw()
 
