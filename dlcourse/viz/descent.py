@@ -149,9 +149,10 @@ def verdict(curve: Any, path: np.ndarray, steps: int, tol: float = 1e-3) -> str:
     if flat[-1]:
         k = int(np.flatnonzero(~flat)[-1] + 1) if (~flat).any() else 0
         where = float(path[-1])
+        done = f"converged in {k} step{'' if k == 1 else 's'}"
         if abs(where - curve.w_star) > 0.1:
-            return f"converged in {k} steps, to a local minimum at w ≈ {where:.2f} (the lowest is at w ≈ {curve.w_star:.2f})"
-        return f"converged in {k} steps"
+            return f"{done}, to a local minimum at w ≈ {where:.2f} (the lowest is at w ≈ {curve.w_star:.2f})"
+        return done
     if len(path) >= 3:
         first, last = abs(path[0] - curve.w_star), abs(path[-1] - curve.w_star)
         if abs(path[-1] - path[-3]) < 1e-9 * max(1.0, abs(path[-1])) and abs(path[-1] - path[-2]) > tol:
