@@ -29,7 +29,7 @@ from dlcourse.playground.keras_code import keras_code
 from dlcourse.playground.model import PlaygroundModel
 from dlcourse.playground.render import PlaygroundFigure
 
-__all__ = ["Playground", "playground"]
+__all__ = ["Playground", "playground", "playground_widget"]
 
 #: Settings that only change the picture, not the run.
 _DISPLAY = ("show_test", "discretize")
@@ -38,6 +38,11 @@ _DISPLAY = ("show_test", "discretize")
 def playground(config: PlaygroundConfig | str | None = None, **changes: Any) -> "Playground":
     """A new :class:`Playground`, from a config (or its JSON, or a JSON file's path) and/or changes."""
     return Playground(config, **changes)
+
+
+def playground_widget(**changes: Any) -> Any:
+    """Just the widget of a new :class:`Playground` (for tools that walk a widget's children)."""
+    return Playground(**changes).widget
 
 
 class Playground:
@@ -320,8 +325,9 @@ class Playground:
                     break
                 time.sleep(max(0.002, 1 / 30 - (time.perf_counter() - start)))  # at most ~30 frames/s
         finally:
-            self._thread = None
-            self.play_button.description = "▶ play"
+            if self._thread is threading.current_thread():  # not a newer thread started meanwhile
+                self._thread = None
+                self.play_button.description = "▶ play"
 
     def reset(self) -> None:
         """A fresh run of the current settings (same seed: the same start as before)."""
