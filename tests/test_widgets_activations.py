@@ -1,0 +1,99 @@
+"""The activation explorer of lesson 02, driven from Python: every control changes the picture
+and the numbers, the first control of the main widget is the one the browser test moves, and a
+control change stays well inside the 100 ms budget."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import ipywidgets as W
+import numpy as np
+import pytest
+
+from dlcourse.widgets.activations import activation_explorer, describe_slope
+
+CONTROLS = (W.FloatSlider, W.IntSlider, W.Dropdown, W.Checkbox)
+
+
+def _walk(widget):
+    """Every widget inside ``widget``, in page order (depth first)."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def _parts(box):
+    widgets = list(_walk(box))
+    controls = [w for w in widgets if isinstance(w, CONTROLS)]
+    image = next(w for w in widgets if isinstance(w, W.Image))
+    readout = [w for w in widgets if isinstance(w, W.HTML)][-1]
+    return controls, image, readout
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return activation_explorer()
+
+
+def test_it_is_the_main_widget_and_its_first_control_is_the_z_slider(explorer):
+    assert "dlcourse-main" in explorer._dom_classes
+    controls, image, readout = _parts(explorer)
+    assert isinstance(controls[0], W.FloatSlider) and controls[0].description == "z"
+    assert bytes(image.value).startswith(b"\x89PNG")
+    assert "sigmoid" in readout.value and "0.9526" in readout.value and "0.0452" in readout.value
+
+
+def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
+    (z, menu), image, readout = _parts(explorer)
+    picture, text = bytes(image.value), readout.value
+    z.value = z.value + 0.5  # what five presses of → do in the browser test
+    assert bytes(image.value) != picture and readout.value != text
+    s = 1 / (1 + np.exp(-z.value))
+    assert f"{s:.4f}" in readout.value and f"{s * (1 - s):.4f}" in readout.value
+
+
+@pytest.mark.parametrize("name, z, value, slope", [
+    ("relu", -2.0, 0.0, 0.0),
+    ("relu", 2.0, 2.0, 1.0),
+    ("leaky_relu", -2.0, -0.4, 0.2),
+    ("tanh", 0.5, np.tanh(0.5), 1 - np.tanh(0.5) ** 2),
+    ("swish", 1.0, 1 / (1 + np.exp(-1.0)), None),
+    ("linear", -3.0, -3.0, 1.0),
+])
+def test_every_activation_of_the_menu_shows_its_value_and_slope(explorer, name, z, value, slope):
+    (z_slider, menu), image, readout = _parts(explorer)
+    before = bytes(image.value)
+    menu.value = name
+    z_slider.value = z
+    assert bytes(image.value) != before
+    assert f"= <b>{value:.4f}</b>" in readout.value
+    if slope is not None:
+        assert f"<b>{slope:.4f}</b>" in readout.value
+
+
+def test_the_readout_names_dead_and_saturated_units():
+    assert "dead" in describe_slope(0.0)
+    assert "saturated" in describe_slope(0.0025)
+    assert "shrinks" in describe_slope(0.25)
+    assert "full strength" in describe_slope(1.0)
+
+
+def test_a_control_change_costs_well_under_100_ms():
+    box = activation_explorer()
+    (z_slider, menu), image, _ = _parts(box)
+    cpu = []
+    for control, values in ((z_slider, [-4.0, -1.0, 0.5, 2.5, 5.0]), (menu, ["relu", "tanh", "swish", "sigmoid"])):
+        for value in values:
+            start = time.process_time()
+            control.value = value
+            cpu.append(time.process_time() - start)
+    # CPU time, not wall time: the test machine is shared. Every background is drawn up front,
+    # so even switching the activation only pastes pixels and draws the point and tangent.
+    assert statistics.median(cpu) < 0.05, cpu
+    assert max(cpu) < 0.1, cpu
+
+
+def test_unknown_activation_is_refused():
+    with pytest.raises(ValueError, match="sigmoid, tanh, relu"):
+        activation_explorer("softmax")
