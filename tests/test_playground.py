@@ -311,3 +311,38 @@ def test_control_changes_are_fast_enough(pg):
         pg.noise.value = value
         times.append(time.perf_counter() - start)
     assert min(times) < 0.5  # the target is 100 ms (benchmarks/playground.py); generous for a shared machine
+
+
+def test_play_in_a_real_kernel_keeps_other_cells_running():
+    """In a Jupyter kernel: play, run another cell (it returns at once), steps advance, pause stops."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+
+    def run(code: str) -> tuple[str, float]:
+        msg_id = kc.execute(code)
+        start, out = time.perf_counter(), []
+        while True:
+            msg = kc.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                raise AssertionError(msg["content"]["evalue"])
+            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out), time.perf_counter() - start
+
+    try:
+        run("from dlcourse.playground import Playground\npg = Playground(steps_per_frame=5)\ndisplay(pg)\npg.play()")
+        text, seconds = run("print(sum(i * i for i in range(10_000)), pg.playing)")
+        assert text.split() == ["333283335000", "True"] and seconds < 3.0
+        text, _ = run("import time\nt = time.perf_counter()\n"
+                      "while pg.run.steps < 20 and time.perf_counter() - t < 30: time.sleep(0.05)\n"
+                      "print(pg.run.steps >= 20, pg.frames > 2)")
+        assert text.split() == ["True", "True"]
+        text, _ = run("pg.pause()\ns = pg.run.steps\ntime.sleep(0.5)\nprint(pg.run.steps == s, pg.playing)")
+        assert text.split() == ["True", "False"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -163,9 +163,13 @@ class Playground:
                           w.HBox([self.show_test, self.discretize])])
         runbar = w.HBox([self.play_button, self.step_button, self.reset_button, self.speed, self.status],
                         layout={"align_items": "center"})
+        help_text = w.HTML("<small>Changing a setting starts a new run from the seed (same seed and settings: the "
+                           "same run); <i>show test data</i> and <i>discretize output</i> only change the picture. "
+                           "<i>per frame</i>: training steps (batches) between two pictures. Keyboard: Tab to a "
+                           "control, then arrow keys or Space.</small>")
         extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button]), self.config_text,
                          self.extra_output])
-        self.widget = w.VBox([w.HBox([data, training, network]), runbar, self.image, extras])
+        self.widget = w.VBox([w.HBox([data, training, network]), runbar, help_text, self.image, extras])
         self.widget.add_class("dlcourse-main")
         self._widgets = w
 
