@@ -74,9 +74,10 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
             title = widgets.HTML(f"<b>into {units[layer][j]}</b> ({activations[layer]})")
             columns.append(widgets.VBox([title] + [rows[i][j] for i in range(kernel.shape[0])] + [biases[j]]))
 
-    # The weights' numbers are on the sliders; the picture shows them as lines (numbers on 14
-    # lines would cost more to redraw than a slider move may take).
-    plot = plot_network([layer.kernel for layer in first.layers], None, input_names=names, unit_names=units,
+    # The weights' numbers are on the sliders; the picture shows them as lines (numbers on all
+    # the lines would cost more to redraw than a slider move may take) and writes the biases.
+    plot = plot_network([layer.kernel for layer in first.layers], [layer.bias for layer in first.layers],
+                        input_names=names, unit_names=units,
                         activations=list(activations), values=[first.x[0]] + [layer.a[0] for layer in first.layers],
                         precision=precision, scale=1.0, show_numbers=False,
                         title="Forward pass: the activations in the neurons", figsize=(6.4, 3.8))
@@ -97,7 +98,7 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
         walk = forward(ws, xs, list(activations), input_names=names, precision=precision)
         for layer in walk.layers:  # slider values like 0.4 + 0.1 - 0.5 leave rounding dust; show it as 0
             layer.z, layer.a = np.round(layer.z, 12), np.round(layer.a, 12)
-        plot.update(kernels=ws[::2], values=[xs] + [layer.a[0] for layer in walk.layers])
+        plot.update(kernels=ws[::2], biases=ws[1::2], values=[xs] + [layer.a[0] for layer in walk.layers])
         image.value = plot.png()
         lines = []
         for section, layer in zip(forward_sections(walk)[1:], walk.layers):
