@@ -67,16 +67,17 @@ def make_optimizer(name: str, learning_rate: float) -> Any:
 
 
 def optimizer_path(surface: Any, optimizer: Any, steps: int | None = None, start: Sequence[float] | None = None,
-                   limit: float = 1e6) -> np.ndarray:
+                   limit: float = 1e6, dtype: Any = np.float64) -> np.ndarray:
     """The points an optimizer visits on ``surface``: shape ``(k, 2)``, the start first.
 
     Runs ``steps`` updates (default ``surface.steps``) of ``optimizer.apply([grad], [p])`` on a
-    float64 point ``p``, from ``start`` (default ``surface.start``). A path that diverges stops
-    at the first point farther than ``limit`` from the origin (no overflow warnings).
+    point ``p`` of ``dtype`` (float64; float32 computes as a Keras model does), from ``start``
+    (default ``surface.start``). A path that diverges stops at the first point farther than
+    ``limit`` from the origin (no overflow warnings).
     """
     steps = surface.steps if steps is None else int(steps)
-    p = np.array(surface.start if start is None else start, dtype=np.float64)
-    points = np.empty((steps + 1, 2))
+    p = np.array(surface.start if start is None else start, dtype=dtype)
+    points = np.empty((steps + 1, 2), dtype=dtype)
     points[0] = p
     count = 1
     with np.errstate(all="ignore"):
