@@ -1,0 +1,231 @@
+"""Exercises of lesson 09 (Capacity and non-linearity): count parameters, build the ReLU model.
+
+``09.count_params``: ``count_params(n_inputs, hidden_units, n_outputs)`` returns the number of
+weights and biases of a network with one hidden ``Dense`` layer (case-based, with named
+misconceptions: biases forgotten, only one layer's biases, the output layer forgotten).
+
+``09.build_relu_model``: ``build_relu_model()`` returns the lesson's third model, compiled:
+``Flatten`` of 28 × 28 images (or an input of 784), ``Dense(10, activation="relu")`` and a
+10-class output that the loss reads correctly. The custom check builds the model (it never
+trains it) and names each mistake, in particular the classic one of feeding raw scores (a linear
+output) to a loss that expects probabilities.
+
+Introduced in lesson 09.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
+from dlcourse.exercises.feedback import CaseResult
+
+lesson("09", "Capacity and non-linearity")
+
+
+def count_params(n_inputs: int, hidden_units: int, n_outputs: int) -> int:
+    """Weights and biases of ``n_inputs → Dense(hidden_units) → Dense(n_outputs)``.
+
+    Each ``Dense`` layer has one weight per (input, unit) pair and one bias per unit:
+    ``(n_inputs + 1) * hidden_units + (hidden_units + 1) * n_outputs``.
+    """
+    return (n_inputs + 1) * hidden_units + (hidden_units + 1) * n_outputs
+
+
+register(Exercise(
+    name="09.count_params",
+    title="Count the parameters",
+    target="count_params",
+    reference=count_params,
+    cases=[
+        Case((784, 1, 10), check_dtype=True, label="784 inputs, 1 hidden unit, 10 outputs"),
+        Case((784, 10, 10), check_dtype=True, label="784 inputs, 10 hidden units, 10 outputs"),
+        Case((784, 128, 10), check_dtype=True, label="784 inputs, 128 hidden units, 10 outputs"),
+        Case((3, 4, 2), check_dtype=True, label="3 inputs, 4 hidden units, 2 outputs"),
+    ],
+    misconceptions=[
+        Misconception("no biases", lambda n, h, k: n * h + h * k,
+                      "you counted only the weights: every unit also has one bias, in both layers."),
+        Misconception("hidden biases only", lambda n, h, k: (n + 1) * h + h * k,
+                      "you forgot the output layer's biases: each of the n_outputs units has one too."),
+        Misconception("output biases only", lambda n, h, k: n * h + (h + 1) * k,
+                      "you forgot the hidden layer's biases: each hidden unit has one bias too."),
+        Misconception("hidden layer only", lambda n, h, k: (n + 1) * h,
+                      "you counted only the hidden layer; the output layer has (hidden_units + 1) × n_outputs "
+                      "parameters of its own."),
+        Misconception("one bias per layer", lambda n, h, k: n * h + h * k + 2,
+                      "a layer has one bias per unit, not one per layer."),
+        Misconception("inputs straight to outputs", lambda n, h, k: (n + 1) * k,
+                      "that is a network without the hidden layer; the hidden layer sits between inputs and outputs."),
+    ],
+    hints=[
+        "A Dense layer with `units` units and `n` inputs has a weight for every (input, unit) pair, plus one bias per unit.",
+        "The hidden layer has (n_inputs + 1) × hidden_units parameters. The output layer's inputs are the hidden units.",
+        "`return (n_inputs + 1) * hidden_units + (hidden_units + 1) * n_outputs`",
+    ],
+))
+
+
+def build_relu_model() -> Any:
+    """The course's solution: 28 × 28 → Flatten → Dense(10, relu) → Dense(10, softmax), compiled."""
+    from dlcourse.seeding import import_keras  # noqa: PLC0415 - TensorFlow only when asked
+
+    keras = import_keras()
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def activation_name(layer: Any) -> str:
+    """The name of a Keras layer's activation (``"relu"``, ``"linear"``, ...), lower case."""
+    config = layer.get_config()
+    activation = config.get("activation", "linear")
+    if isinstance(activation, dict):
+        activation = activation.get("config", {}).get("name") or activation.get("class_name", "?")
+    if callable(activation):
+        activation = getattr(activation, "__name__", str(activation))
+    return str(activation).lower()
+
+
+def loss_reads_logits(model: Any) -> tuple[str, bool | None]:
+    """The compiled loss's name and its ``from_logits`` setting (None when it cannot be told)."""
+    loss = model.loss
+    if isinstance(loss, str):
+        return loss.lower(), False
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
+    config = {}
+    if hasattr(loss, "get_config"):
+        try:
+            config = loss.get_config() or {}
+        except (NotImplementedError, TypeError):
+            config = {}
+    from_logits = config.get("from_logits")
+    if from_logits is None:
+        from_logits = getattr(loss, "from_logits", None)
+    return str(name).lower(), from_logits
+
+
+def call_builder(build: Callable[[], Any], name: str) -> tuple[Any, str | None]:
+    """Call a learner's model-building function; returns ``(model, None)`` or ``(None, message)``."""
+    if not callable(build) or hasattr(build, "layers"):
+        return None, (f"expected the function `{name}`, got {type(build).__name__}: pass the function itself, "
+                      "without calling it")
+    try:
+        model = build()
+    except NotImplementedError:
+        return None, (f"`{name}` still raises NotImplementedError: replace that line with your code, run the "
+                      "cell, then run this check again.")
+    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return None, f"`{name}()` raised {type(exc).__name__}: {text}"
+    from dlcourse.seeding import import_keras  # noqa: PLC0415
+
+    keras = import_keras()
+    if not isinstance(model, keras.Model):
+        return None, f"`{name}()` returned {type(model).__name__}, not a Keras model: end it with `return model`"
+    return model, None
+
+
+def _skipped(labels: list[str], why: str) -> list[CaseResult]:
+    return [CaseResult(label, 0.0, 1.0, why, "skipped") for label in labels]
+
+
+def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
+    """Build the learner's model and compare it with the lesson's ReLU model, part by part."""
+    parts = ["returns a Keras model", "input of 28 × 28 images", "hidden layer: 10 units", "hidden activation",
+             "output: 10 units", "output and loss agree", "compiled"]
+    model, problem = call_builder(build, "build_relu_model")
+    if problem is not None:
+        return [CaseResult.wrong(parts[0], problem)] + _skipped(parts[1:], "not checked (fix the first problem)")
+    from dlcourse.seeding import import_keras  # noqa: PLC0415
+
+    keras = import_keras()
+    results = [CaseResult.ok(parts[0])]
+    try:
+        shape = tuple(model.input_shape)[1:]
+    except (AttributeError, ValueError, TypeError):
+        shape = None
+    flatten = any(isinstance(layer, keras.layers.Flatten) for layer in model.layers)
+    if shape in ((784,),) or (shape == (28, 28) and flatten):
+        results.append(CaseResult.ok(parts[1]))
+    elif shape == (28, 28):
+        results.append(CaseResult.wrong(parts[1], "the input is 28 × 28 but no `Flatten` follows it: a Dense layer "
+                                        "needs each image as one row of 784 numbers"))
+    else:
+        results.append(CaseResult.wrong(parts[1], f"your input shape is {shape}; start with `keras.Input((28, 28))` "
+                                        "and `keras.layers.Flatten()`"))
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) != 2:
+        results.append(CaseResult.wrong(parts[2], f"your model has {len(dense)} Dense layers; this one has two: "
+                                        "the hidden layer and the output layer"))
+        return results + _skipped(parts[3:], "not checked: fix the number of Dense layers first")
+    hidden, output = dense
+    if hidden.units == 10:
+        results.append(CaseResult.ok(parts[2]))
+    elif hidden.units == 1:
+        results.append(CaseResult.wrong(parts[2], "your hidden layer has 1 unit, the bottleneck of the first model; "
+                                        "this one has 10"))
+    else:
+        results.append(CaseResult.wrong(parts[2], f"your hidden layer has {hidden.units} units, expected 10"))
+    hidden_act = activation_name(hidden)
+    if hidden_act == "relu":
+        results.append(CaseResult.ok(parts[3]))
+    elif hidden_act == "linear":
+        results.append(CaseResult.wrong(parts[3], "your hidden layer has no activation (linear): two linear layers "
+                                        "collapse into one linear map. Use `activation=\"relu\"`"))
+    else:
+        results.append(CaseResult.wrong(parts[3], f"your hidden activation is '{hidden_act}', expected 'relu'"))
+    results.append(CaseResult.ok(parts[4]) if output.units == 10 else
+                   CaseResult.wrong(parts[4], f"your output layer has {output.units} units; one per class: 10"))
+    if not getattr(model, "compiled", False):
+        results.append(CaseResult(parts[5], 0.0, 1.0, "not checked: the model is not compiled", "skipped"))
+        results.append(CaseResult.wrong(parts[6], "call `model.compile(optimizer=..., loss=..., metrics=[\"accuracy\"])` "
+                                        "before returning the model"))
+        return results
+    results.append(_check_output_and_loss(activation_name(output), *loss_reads_logits(model), label=parts[5]))
+    results.append(CaseResult.ok(parts[6]))
+    return results
+
+
+def _check_output_and_loss(output_act: str, loss: str, from_logits: bool | None, label: str) -> CaseResult:
+    name = loss.replace("_", "")
+    if "sparsecategoricalcrossentropy" not in name:
+        return CaseResult.wrong(label, f"your loss is '{loss}'; integer labels 0–9 need "
+                                "sparse_categorical_crossentropy")
+    if output_act == "softmax" and not from_logits:
+        return CaseResult.ok(label)
+    if output_act == "linear" and from_logits:
+        return CaseResult.ok(label)
+    if output_act == "linear":
+        return CaseResult.wrong(label, "your output layer is linear (raw scores), but the loss expects probabilities: "
+                                "use `activation=\"softmax\"` on the output, or the loss "
+                                "`keras.losses.SparseCategoricalCrossentropy(from_logits=True)`")
+    if output_act == "softmax" and from_logits:
+        return CaseResult.wrong(label, "your output already applies softmax and the loss has `from_logits=True`, "
+                                "so softmax is applied twice: drop one of them")
+    return CaseResult.wrong(label, f"your output activation is '{output_act}'; for ten classes use softmax")
+
+
+register(Exercise(
+    name="09.build_relu_model",
+    title="Build the ReLU model",
+    target="build_relu_model",
+    reference=build_relu_model,
+    custom=check_relu_model,
+    custom_points=7.0,
+    time_limit=60.0,
+    hints=[
+        "Copy the lesson's `make_model` and write the layers out: `keras.Input((28, 28))`, `keras.layers.Flatten()`, "
+        "then two Dense layers.",
+        "The hidden layer is `keras.layers.Dense(10, activation=\"relu\")`; the output layer has 10 units and "
+        "`activation=\"softmax\"`.",
+        "Compile with `optimizer=keras.optimizers.Adam(learning_rate=0.005)`, "
+        "`loss=\"sparse_categorical_crossentropy\"`, `metrics=[\"accuracy\"]`, then `return model`.",
+    ],
+))

@@ -1,0 +1,91 @@
+"""Lesson 09's exercises: the parameter count against Keras, and the ReLU-model checker's named mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlcourse.exercises import check
+from dlcourse.exercises.core import reference
+from dlcourse.exercises.lesson09 import check_relu_model, count_params
+
+keras = pytest.importorskip("keras")
+
+
+@pytest.mark.parametrize("n_in,hidden,n_out", [(784, 1, 10), (784, 10, 10), (784, 128, 10), (3, 4, 2), (5, 7, 1)])
+def test_count_params_matches_keras(n_in, hidden, n_out):
+    model = keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(hidden), keras.layers.Dense(n_out)])
+    assert count_params(n_in, hidden, n_out) == model.count_params()
+
+
+def test_count_params_check_passes_reference_and_names_mistakes():
+    assert check("09.count_params", count_params, save=False).passed
+    report = check("09.count_params", lambda n, h, k: n * h + h * k, save=False)
+    assert not report.passed and "bias" in report.cases[0].message
+    report = check("09.count_params", lambda n, h, k: (n + 1) * h + h * k, save=False)
+    assert report.cases[0].misconception == "hidden biases only"
+    report = check("09.count_params", lambda n, h, k: (n + 1) * h, save=False)
+    assert report.cases[0].misconception == "hidden layer only"
+
+
+def builder(hidden_units=10, hidden_act="relu", out_units=10, out_act="softmax", loss="sparse_categorical_crossentropy",
+            flatten=True, compile_model=True, extra_dense=False):
+    def build_relu_model():
+        layers = [keras.Input((28, 28))]
+        if flatten:
+            layers.append(keras.layers.Flatten())
+        layers.append(keras.layers.Dense(hidden_units, activation=hidden_act))
+        if extra_dense:
+            layers.append(keras.layers.Dense(10, activation="relu"))
+        layers.append(keras.layers.Dense(out_units, activation=out_act))
+        model = keras.Sequential(layers)
+        if compile_model:
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss=loss, metrics=["accuracy"])
+        return model
+    return build_relu_model
+
+
+def failed(build):
+    return {r.label: r.message for r in check_relu_model(build) if not r.passed}
+
+
+def test_reference_and_logits_variant_pass():
+    assert failed(reference("09.build_relu_model")) == {}
+    logits = builder(out_act="linear", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    assert failed(logits) == {}
+    report = check("09.build_relu_model", reference("09.build_relu_model"), save=False)
+    assert report.passed and report.points == report.max_points == 7
+
+
+def test_linear_output_with_probability_loss_is_named():
+    problems = failed(builder(out_act="linear"))
+    assert list(problems) == ["output and loss agree"]
+    assert "raw scores" in problems["output and loss agree"] and "from_logits=True" in problems["output and loss agree"]
+
+
+def test_softmax_twice_is_named():
+    problems = failed(builder(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)))
+    assert "twice" in problems["output and loss agree"]
+
+
+def test_linear_hidden_layer_is_named():
+    problems = failed(builder(hidden_act="linear"))
+    assert list(problems) == ["hidden activation"] and "collapse" in problems["hidden activation"]
+
+
+def test_wrong_units_missing_flatten_and_not_compiled():
+    assert "bottleneck" in failed(builder(hidden_units=1))["hidden layer: 10 units"]
+    assert "Flatten" in failed(builder(flatten=False))["input of 28 × 28 images"]
+    assert "compile" in failed(builder(compile_model=False))["compiled"]
+    assert "two" in failed(builder(extra_dense=True))["hidden layer: 10 units"]
+    assert "sparse_categorical" in failed(builder(loss="mse"))["output and loss agree"]
+
+
+def test_not_a_function_or_not_a_model_or_placeholder():
+    assert "without calling it" in failed(reference("09.build_relu_model")())["returns a Keras model"]
+    assert "not a Keras model" in failed(lambda: None)["returns a Keras model"]
+
+    def build_relu_model():
+        raise NotImplementedError
+
+    assert "NotImplementedError" in failed(build_relu_model)["returns a Keras model"]
+    assert check("09.build_relu_model", ..., save=False).status == "not attempted"

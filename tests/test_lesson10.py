@@ -1,0 +1,141 @@
+"""Lesson 10's exercises: each named mistake is detected on a deliberately wrong model or callback."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlcourse.exercises import check
+from dlcourse.exercises.core import get_exercise, reference
+from dlcourse.exercises.lesson10 import HIDDEN, check_dropout_model, check_early_stopping, check_l2_model
+
+keras = pytest.importorskip("keras")
+
+
+def network(kernel=(None, None), out_kernel=None, bias=None, activity=None, dropout=(None, None),
+            dropout_after_output=None, hidden=HIDDEN):
+    def build():
+        layers = [keras.Input((28, 28)), keras.layers.Flatten()]
+        for index in range(2):
+            layers.append(keras.layers.Dense(hidden, activation="relu", kernel_regularizer=kernel[index],
+                                             bias_regularizer=bias, activity_regularizer=activity))
+            if dropout[index] is not None:
+                layers.append(keras.layers.Dropout(dropout[index]))
+        layers.append(keras.layers.Dense(10, activation="softmax", kernel_regularizer=out_kernel))
+        if dropout_after_output is not None:
+            layers.append(keras.layers.Dropout(dropout_after_output))
+        return keras.Sequential(layers)
+    return build
+
+
+def failed(results):
+    return {r.label: r.message for r in results if not r.passed}
+
+
+L2 = keras.regularizers.L2
+
+
+def test_references_get_full_marks():
+    for name, answer in [("10.build_l2_model", reference("10.build_l2_model")),
+                         ("10.build_dropout_model", reference("10.build_dropout_model")),
+                         ("10.early_stopping", reference("10.early_stopping")())]:
+        report = check(name, answer, save=False)
+        assert report.passed and report.points == report.max_points == get_exercise(name).max_points, str(report)
+
+
+# --- L2 ---------------------------------------------------------------------------------------------------------
+
+def test_l2_on_the_wrong_layer_is_named():
+    problems = failed(check_l2_model(network(out_kernel=L2(0.001))))
+    assert "output layer only" in problems["penalty on the hidden layers' weights"]
+    assert "output layer has a penalty" in problems["output layer left alone"]
+
+
+def test_l2_on_bias_or_activity_or_one_layer_is_named():
+    assert "bias_regularizer" in failed(check_l2_model(network(bias=L2(0.001))))["penalty on the hidden layers' weights"]
+    assert "activity_regularizer" in failed(check_l2_model(network(activity=L2(0.001))))[
+        "penalty on the hidden layers' weights"]
+    assert "only one" in failed(check_l2_model(network(kernel=(L2(0.001), None))))[
+        "penalty on the hidden layers' weights"]
+    assert "no hidden layer" in failed(check_l2_model(network()))["penalty on the hidden layers' weights"]
+
+
+def test_l1_instead_of_l2_and_wrong_factor():
+    problems = failed(check_l2_model(network(kernel=(keras.regularizers.L1(0.001),) * 2)))
+    assert list(problems) == ["L2, factor 0.001"] and "L1" in problems["L2, factor 0.001"]
+    problems = failed(check_l2_model(network(kernel=(L2(0.01),) * 2)))
+    assert "0.01" in problems["L2, factor 0.001"]
+
+
+def test_l2_changed_layers_are_named():
+    problems = failed(check_l2_model(network(kernel=(L2(0.001),) * 2, hidden=64)))
+    assert "Dense(64" in problems["same layers as the lesson's network"]
+
+
+# --- dropout -----------------------------------------------------------------------------------------------------
+
+def test_dropout_rate_as_percentage_is_named():
+    results = check_dropout_model(network(dropout=(50, 50)))
+    assert "not `Dropout(50)`" in failed(results)["returns a Keras model"]
+    report = check("10.build_dropout_model", network(dropout=(50, 50)), save=False)
+    assert not report.passed and report.points == 0
+
+
+def test_dropout_after_output_and_missing_dropout_are_named():
+    problems = failed(check_dropout_model(network(dropout_after_output=0.5)))
+    assert "after the output layer" in problems["a Dropout after each hidden layer"]
+    assert "remove the Dropout" in problems["nothing after the output layer"]
+    assert "no Dropout layer" in failed(check_dropout_model(network()))["a Dropout after each hidden layer"]
+    problems = failed(check_dropout_model(network(dropout=(0.5, None))))
+    assert list(problems) == ["a Dropout after each hidden layer"]
+
+
+def test_dropout_other_rate_is_named():
+    problems = failed(check_dropout_model(network(dropout=(0.2, 0.2))))
+    assert list(problems) == ["rate 0.5"] and "0.2" in problems["rate 0.5"]
+
+
+# --- early stopping ----------------------------------------------------------------------------------------------
+
+ES = keras.callbacks.EarlyStopping
+
+
+def test_val_err_is_named():
+    problems = failed(check_early_stopping(ES(monitor="val_err", patience=5, restore_best_weights=True)))
+    assert list(problems) == ["monitors val_loss"] and "not something Keras logs" in problems["monitors val_loss"]
+
+
+def test_patience_zero_and_missing_restore_are_named():
+    problems = failed(check_early_stopping(ES(monitor="val_loss", restore_best_weights=True)))
+    assert list(problems) == ["patience of 3 to 10 epochs"] and "patience=0" in problems["patience of 3 to 10 epochs"]
+    problems = failed(check_early_stopping(ES(monitor="val_loss", patience=5)))
+    assert list(problems) == ["restores the best weights"] and "last" in problems["restores the best weights"]
+    assert "training loss" in failed(check_early_stopping(ES(monitor="loss", patience=5,
+                                                             restore_best_weights=True)))["monitors val_loss"]
+    assert "3 to 10" in failed(check_early_stopping(ES(patience=50, restore_best_weights=True)))[
+        "patience of 3 to 10 epochs"]
+
+
+def test_not_a_callback_object():
+    assert "callback object itself" in failed(check_early_stopping(ES))["a keras.callbacks.EarlyStopping"]
+    assert "ModelCheckpoint" not in str(failed(check_early_stopping({"monitor": "val_loss"})))
+    assert check("10.early_stopping", ..., save=False).status == "not attempted"
+
+
+def test_early_stopping_really_stops_and_restores_when_configured_right():
+    """The configuration the exercise accepts does what the lesson says: stops, and keeps the best epoch."""
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(60, 20)).astype("float32")
+    y = np.random.default_rng(1).integers(0, 2, 60)   # random labels: validation loss only gets worse
+    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+    stopper = reference("10.early_stopping")()
+    history = model.fit(x, y, epochs=100, validation_split=0.3, verbose=0, callbacks=[stopper])
+    epochs = len(history.history["loss"])
+    assert epochs < 100
+    best = int(np.argmin(history.history["val_loss"]))
+    assert epochs == best + 1 + stopper.patience
+    restored = model.evaluate(x[42:], y[42:], verbose=0)
+    assert restored == pytest.approx(history.history["val_loss"][best], rel=1e-4)
