@@ -54,7 +54,7 @@ class Playground:
     :meth:`keras_code`, :meth:`save` and :meth:`load`.
     """
 
-    def __init__(self, config: PlaygroundConfig | str | None = None, steps_per_frame: int = 5,
+    def __init__(self, config: PlaygroundConfig | str | None = None, steps_per_frame: int = 20,
                  **changes: Any) -> None:
         import ipywidgets as widgets  # noqa: PLC0415
 
@@ -123,7 +123,7 @@ class Playground:
                                     layout={"width": "70px"})
         self.reset_button = w.Button(description="reset", tooltip="new weights and data from the seed",
                                      layout={"width": "70px"})
-        self.speed = w.Dropdown(options=[("1 step", 1), ("5 steps", 5), ("20 steps", 20), ("100 steps", 100)],
+        self.speed = w.Dropdown(options=[("1 step", 1), ("5 steps", 5), ("20 steps", 20), ("100 steps", 100)],  # 20: about an epoch
                                 value=steps_per_frame, description="per frame", style={"description_width": "70px"},
                                 layout={"width": "190px"})
         self.status = w.HTML()
