@@ -128,19 +128,27 @@ def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode, tok
     return nb, sources, flags
 
 
-class _CurrentPython:
-    """A kernel spec manager whose ``python3`` is this interpreter (like nbval's current-env)."""
+def _kernel_manager_class() -> type:
+    """An async kernel manager whose ``python3`` is this interpreter (like nbval's current-env).
 
-    @staticmethod
-    def make() -> Any:
-        import ipykernel.kernelspec  # noqa: PLC0415
-        from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: PLC0415
+    It must be the async manager: with a blocking client, nbclient waits on the kernel's output
+    without ever reaching its own timeout, and an endless loop would hang the grader.
+    """
+    import ipykernel.kernelspec  # noqa: PLC0415
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: PLC0415
+    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
+    from traitlets import default  # noqa: PLC0415
 
-        class Manager(KernelSpecManager):
-            def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: D102
-                return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
+    class CurrentPythonSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: D102
+            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
 
-        return Manager()
+    class CurrentPythonKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _default_specs(self) -> KernelSpecManager:
+            return CurrentPythonSpecs()
+
+    return CurrentPythonKernelManager
 
 
 def _cell_label(nb: nbformat.NotebookNode, index: int | None) -> str:
@@ -158,7 +166,6 @@ def _cell_label(nb: nbformat.NotebookNode, index: int | None) -> str:
 def _run(nb: nbformat.NotebookNode, cell_timeout: float, final_timeout: float, workdir: str,
          env: dict[str, str]) -> tuple[str, int | None]:
     """Execute ``nb`` in place; returns ``(status, index of the failing cell or None)``."""
-    from jupyter_client.manager import KernelManager  # noqa: PLC0415
     from nbclient import NotebookClient  # noqa: PLC0415
     from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
 
@@ -169,24 +176,18 @@ def _run(nb: nbformat.NotebookNode, cell_timeout: float, final_timeout: float, w
         current["index"] = nb.cells.index(cell)
         return int(final_timeout if current["index"] in (0, last) else cell_timeout)
 
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=_CurrentPython.make())
-    client = NotebookClient(nb, km=km, timeout_func=timeout_for, allow_errors=True, interrupt_on_timeout=False,
-                            record_timing=False, startup_timeout=60, store_widget_state=False,
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=_kernel_manager_class(),
+                            timeout_func=timeout_for, allow_errors=True, interrupt_on_timeout=False,
+                            record_timing=False, startup_timeout=60, shutdown_kernel="immediate",
                             resources={"metadata": {"path": workdir}})
     try:
-        client.execute(env=env)
+        client.execute(env=env)  # nbclient owns the kernel and shuts it down, also after an error
     except CellTimeoutError:
         return "timeout", current["index"]
     except DeadKernelError:
         return "kernel died", current["index"]
     except Exception as exc:  # noqa: BLE001 - any failure to run is a row, never a crash
         return f"error: {type(exc).__name__}: {str(exc)[:200]}", current["index"]
-    finally:
-        try:
-            if km.has_kernel:
-                km.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001, S110 - the kernel may already be gone
-            pass
     return OK, None
 
 

@@ -33,6 +33,7 @@ _PROTECTED = ("numpy", "numpy.linalg", "math", "builtins", "json", "copy",
               "dlcourse.exercises", "dlcourse.exercises.api", "dlcourse.exercises.checking",
               "dlcourse.exercises.compare", "dlcourse.exercises.core", "dlcourse.exercises.feedback",
               "dlcourse.exercises.kernel", "dlcourse.exercises.timelimit")
+_KERNEL_SWAPS = {"input", "raw_input", "getpass"}  # ipykernel replaces these for every cell
 _state: dict[str, Any] = {}
 
 
@@ -62,6 +63,19 @@ def begin(names: list[str], extra_tests: str | None = None) -> None:
         dumps=json.dumps,
     )
     _ = (np, numpy.linalg, math, builtins)  # imported so that they are in the snapshot
+    _no_pictures()
+
+
+def _no_pictures() -> None:
+    """Skip rendering images while grading: nobody looks at them, and PNGs cost time."""
+    try:
+        shell = builtins.get_ipython()  # type: ignore[attr-defined]
+    except AttributeError:
+        return
+    for mime in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        formatter = shell.display_formatter.formatters.get(mime)
+        if formatter is not None:
+            formatter.enabled = False
 
 
 def _restore() -> list[str]:
@@ -73,8 +87,8 @@ def _restore() -> list[str]:
             sys.modules[name] = module
         current = vars(module)
         for key, value in saved.items():
-            if name == "builtins" and key.startswith("_"):
-                continue  # IPython keeps its own entries there
+            if name == "builtins" and (key.startswith("_") or key in _KERNEL_SWAPS):
+                continue  # IPython and ipykernel keep their own entries there
             if current.get(key, _MISSING) is not value:
                 flags.append(f"runtime-patch: {name}.{key} was changed")
                 current[key] = value
