@@ -6,9 +6,9 @@ TensorFlow's) and the course engine's (:func:`dlcourse.nn.set_seed`) — makes a
 numbers again. ``seed_everything`` also clears the Keras session, so layer names restart
 (``dense``, ``dense_1``, ...) and models of earlier cells do not pile up in memory.
 
-TensorFlow is imported only when Keras is needed (``keras=True``, the default), and
-``TF_CPP_MIN_LOG_LEVEL`` is set to ``3`` before that first import, so TensorFlow's start-up
-messages do not clutter the notebook.
+TensorFlow is imported only when Keras is needed (``keras=True``, the default), by
+:func:`import_keras`: it sets ``TF_CPP_MIN_LOG_LEVEL=3`` before that first import and hides the
+C++ start-up notices TensorFlow prints anyway, so they do not clutter the notebook.
 
 Introduced in lesson 08.
 """
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import random
-from typing import Any
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -31,9 +33,37 @@ def import_keras() -> Any:
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import keras  # noqa: PLC0415 - TensorFlow is heavy: import it only when a lesson needs it
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    with _quiet_stderr():
+        import keras  # noqa: PLC0415 - TensorFlow is heavy: import it only when a lesson needs it
 
     return keras
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to the null device while TensorFlow starts.
+
+    TensorFlow's C++ start-up notices (absl's "log messages before InitializeLog", oneDNN's
+    "custom operations are on") bypass ``TF_CPP_MIN_LOG_LEVEL`` and are written straight to the
+    process's stderr, which Jupyter shows under the cell. Python exceptions are unaffected: they
+    are raised, not printed, inside the block.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2 (an unusual host): nothing to hide
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def seed_everything(seed: int, keras: bool = True) -> None:

@@ -15,22 +15,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from dlcourse.viz.images import draw_image
+from dlcourse.viz.images import as_square, draw_image
 from dlcourse.viz.style import PALETTE, new_figure
 
 __all__ = ["PredictionPlot", "mistake_indices", "plot_prediction", "show_mistakes"]
-
-
-def _as_image(image: np.ndarray) -> np.ndarray:
-    """A flattened square image (784 values) back to 28 × 28; anything else unchanged."""
-    image = np.asarray(image)
-    if image.ndim == 1:
-        side = int(round(np.sqrt(image.size)))
-        if side * side == image.size:
-            return image.reshape(side, side)
-    if image.ndim == 3 and image.shape[-1] == 1:
-        return image[..., 0]
-    return image
 
 
 class PredictionPlot:
@@ -49,7 +37,7 @@ class PredictionPlot:
         grid = self.fig.add_gridspec(1, 2, width_ratios=(1, 2.2))
         self.ax_bars.set_subplotspec(grid[0, 1])
         self.ax_image = self.fig.add_subplot(grid[0, 0])
-        self.shown = draw_image(self.ax_image, _as_image(image))
+        self.shown = draw_image(self.ax_image, as_square(image))
         classes = np.arange(len(probabilities))
         self.bars = self.ax_bars.bar(classes, probabilities, color=PALETTE["neutral"], edgecolor="black",
                                      linewidth=0.6, label="other classes")
@@ -69,7 +57,7 @@ class PredictionPlot:
         """Show ``image`` and its ``probabilities``; returns the predicted class (the tallest bar)."""
         probabilities = np.asarray(probabilities, dtype=float)
         predicted = int(np.argmax(probabilities))
-        self.shown.set_data(_as_image(image))
+        self.shown.set_data(as_square(image))
         for index, bar in enumerate(self.bars):
             bar.set_height(probabilities[index])
             bar.set_facecolor(PALETTE["accent"] if index == predicted else PALETTE["neutral"])
@@ -139,7 +127,7 @@ def show_mistakes(images: np.ndarray, y_true: np.ndarray, probabilities: np.ndar
             continue
         index = wrong[slot]
         predicted = int(np.argmax(probabilities[index]))
-        draw_image(ax, _as_image(images[index]),
+        draw_image(ax, as_square(images[index]),
                    f"{labels[int(y_true[index])]} → {labels[predicted]} ({probabilities[index][predicted]:.0%})")
         ax.set_xlabel(f"#{index}", fontsize=8)
     fig.suptitle(title)

@@ -1,0 +1,121 @@
+"""What a convolutional network's filters see in one digit, filter by filter (lesson 12).
+
+``conv_feature_maps(model, image)`` runs a trained Keras model on one image and returns, for
+each ``Conv2D`` layer, its weights (kernels) and its output (the feature maps).
+``feature_map_explorer(image, layers)`` shows, for the chosen layer and filter, the digit, the
+filter's weights and the feature map it produces. All maps are computed once, before the widget
+appears, so moving a control only swaps pictures (no network runs in the callback).
+
+Controls: the ``filter`` slider picks the filter (keyboard: Tab to it, then ← →); the ``layer``
+menu picks the convolution layer. Introduced in lesson 12.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["conv_feature_maps", "feature_map_explorer"]
+
+
+def conv_feature_maps(model: Any, image: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """For each Conv2D layer of ``model``: ``{"kernels": (h, w, in, out), "maps": (H, W, out)}``.
+
+    ``image`` is one input as the model takes it, e.g. (28, 28, 1) floats in [0, 1].
+    Introduced in lesson 12.
+    """
+    from dlcourse.seeding import import_keras  # noqa: PLC0415
+
+    keras = import_keras()
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    if not convs:
+        raise ValueError("the model has no Conv2D layer")
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    probe = keras.Model(inputs=inputs, outputs=[layer.output for layer in convs])
+    outputs = probe(np.asarray(image, dtype="float32")[None], training=False)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    return {layer.name: {"kernels": np.asarray(layer.get_weights()[0]), "maps": np.asarray(out)[0]}
+            for layer, out in zip(convs, outputs)}
+
+
+def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarray]], start_filter: int = 0) -> Any:
+    """A widget: a ``filter`` slider and a ``layer`` menu over the digit, the filter and its feature map.
+
+    ``layers`` is what :func:`conv_feature_maps` returns. For a layer whose filters read several
+    channels (every layer after the first), the weights shown are those on the input channel
+    the filter weighs most. Introduced in lesson 12.
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+
+    from dlcourse.viz.images import as_square, draw_image  # noqa: PLC0415
+    from dlcourse.viz.style import new_figure  # noqa: PLC0415
+    from dlcourse.widgets.predictions import FigureImage  # noqa: PLC0415
+
+    names = list(layers)
+    first = layers[names[0]]
+    count = first["maps"].shape[-1]
+    slider = widgets.IntSlider(value=min(start_filter, count - 1), min=0, max=count - 1, step=1,
+                               description="filter", continuous_update=True, layout={"width": "420px"},
+                               tooltip="which filter of the layer to show; arrow keys step one filter")
+    menu = widgets.Dropdown(options=[(f"{name} ({layers[name]['maps'].shape[-1]} filters, "
+                                      f"maps {layers[name]['maps'].shape[0]}×{layers[name]['maps'].shape[1]})", name)
+                                     for name in names], value=names[0], description="layer",
+                            layout={"width": "420px"})
+    readout = widgets.HTML()
+
+    fig, ax_image = new_figure("the digit", "", "", figsize=(7.2, 2.7))
+    ax_image.grid(False)
+    grid = fig.add_gridspec(1, 3)
+    ax_image.set_subplotspec(grid[0, 0])
+    draw_image(ax_image, as_square(image))
+    ax_kernel = fig.add_subplot(grid[0, 1])
+    ax_map = fig.add_subplot(grid[0, 2])
+    kernel_size = first["kernels"].shape[:2]
+    shown_kernel = ax_kernel.imshow(np.zeros(kernel_size), cmap="PuOr_r", vmin=-1, vmax=1, interpolation="nearest")
+    shown_map = ax_map.imshow(first["maps"][..., 0], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    for ax in (ax_kernel, ax_map):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.colorbar(shown_kernel, ax=ax_kernel, shrink=0.8, label="weight (orange +, purple −)")
+    fig.colorbar(shown_map, ax=ax_map, shrink=0.8, label="activation (this map's range)")
+    picture = FigureImage(fig, width="680px")
+
+    def draw(*_: Any) -> None:
+        data = layers[menu.value]
+        index = int(slider.value)
+        kernels = data["kernels"][..., index]          # (h, w, in)
+        channel = int(np.argmax(np.abs(kernels).sum(axis=(0, 1))))
+        kernel = kernels[..., channel]
+        top = float(np.abs(kernel).max()) or 1.0
+        shown_kernel.set_data(kernel)
+        shown_kernel.set_clim(-top, top)
+        feature = data["maps"][..., index]
+        shown_map.set_data(feature)
+        shown_map.set_clim(float(feature.min()), float(feature.max()) if feature.max() > feature.min() else 1.0)
+        where = f", input channel {channel}" if kernels.shape[-1] > 1 else ""
+        ax_kernel.set_title(f"filter {index}: weights{where}", fontsize=10)
+        ax_map.set_title(f"feature map {index} ({feature.shape[0]}×{feature.shape[1]})", fontsize=10)
+        active = float((feature > 0).mean())
+        readout.value = (f"{menu.value}, filter <b>{index}</b>: {active:.0%} of the feature map is above zero "
+                         f"(bright = the pattern is strongly present there); strongest response "
+                         f"{float(feature.max()):.2f}.")
+        picture.render()
+
+    def change_layer(*_: Any) -> None:
+        with slider.hold_trait_notifications():
+            slider.value = 0
+            slider.max = layers[menu.value]["maps"].shape[-1] - 1
+        draw()
+
+    slider.observe(draw, names="value")
+    menu.observe(change_layer, names="value")
+    draw()
+    help_text = widgets.HTML(
+        "<b>filter</b>: which filter to look at (drag, or Tab to the slider and press ← →). "
+        "<b>layer</b>: the first or the second convolution. Middle: the filter's weights; "
+        "right: the feature map, where the filter's pattern is found in the digit.")
+    box = widgets.VBox([slider, menu, help_text, readout, picture.widget])
+    box.add_class("dlcourse-main")
+    return box

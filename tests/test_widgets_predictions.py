@@ -1,0 +1,117 @@
+"""The lesson 08 prediction browser and the lesson 12 feature-map explorer, driven from Python."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from dlcourse.widgets.predictions import prediction_browser  # noqa: E402
+
+
+def _data(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, size=(n, 28, 28)).astype(np.uint8)
+    labels = rng.integers(0, 10, n)
+    probabilities = rng.dirichlet(np.ones(10) * 0.3, n)
+    probabilities[:10] = np.eye(10)[labels[:10]]  # the first ten are right
+    return images, labels, probabilities
+
+
+def _controls(box):
+    slider, menu, *_ = box.children
+    return slider, menu, box.children[3], box.children[4]
+
+
+def test_main_widget_first_control_is_the_image_slider_and_moving_it_changes_the_picture():
+    images, labels, probabilities = _data()
+    box = prediction_browser(images, labels, probabilities)
+    assert "dlcourse-main" in box._dom_classes
+    slider, menu, readout, picture = _controls(box)
+    assert type(slider).__name__ == "IntSlider" and slider.description == "image"
+    before = picture.value
+    assert before[:4] == b"\x89PNG"
+    slider.value = 1
+    assert picture.value != before
+
+
+def test_starts_on_the_mistakes_most_confident_first():
+    images, labels, probabilities = _data()
+    box = prediction_browser(images, labels, probabilities)
+    slider, menu, readout, _ = _controls(box)
+    wrong = np.flatnonzero(probabilities.argmax(axis=1) != labels)
+    assert menu.value == "mistakes" and slider.max == len(wrong) - 1
+    most_confident = wrong[np.argmax(probabilities[wrong].max(axis=1))]
+    assert f"(test image {most_confident})" in readout.value
+
+
+def test_menu_switches_to_all_images_and_back():
+    images, labels, probabilities = _data()
+    box = prediction_browser(images, labels, probabilities)
+    slider, menu, readout, _ = _controls(box)
+    slider.value = 3
+    menu.value = "all"
+    assert slider.value == 0 and slider.max == len(images) - 1
+    assert "(test image 0)" in readout.value and "label is <b>" in readout.value
+    slider.value = 5
+    assert "(test image 5)" in readout.value
+
+
+def test_no_mistakes_falls_back_to_all_images():
+    images, labels, _ = _data(12)
+    box = prediction_browser(images, labels, np.eye(10)[labels])
+    slider, _, _, _ = _controls(box)
+    assert slider.max == 11
+
+
+def test_mismatched_lengths_are_refused():
+    images, labels, probabilities = _data()
+    with pytest.raises(ValueError, match="same length"):
+        prediction_browser(images[:5], labels, probabilities)
+
+
+def test_one_slider_move_is_fast():
+    images, labels, probabilities = _data()
+    slider, *_ = _controls(prediction_browser(images, labels, probabilities))
+    times = []
+    for value in range(1, 8):
+        start = time.process_time()
+        slider.value = value
+        times.append(time.process_time() - start)
+    # The kernel's own work per move (CPU time, so that other processes on a shared machine do
+    # not count); the target is 100 ms on a quiet laptop.
+    assert np.median(times) < 0.15, times
+
+
+def test_feature_map_explorer_changes_picture_per_filter_and_layer():
+    keras = pytest.importorskip("keras")
+    from dlcourse.seeding import seed_everything
+    from dlcourse.widgets.filters import conv_feature_maps, feature_map_explorer
+
+    seed_everything(0)
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
+                              keras.layers.MaxPooling2D(2), keras.layers.Conv2D(6, 3, activation="relu"),
+                              keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+    image = np.random.default_rng(1).random((28, 28, 1)).astype("float32")
+    layers = conv_feature_maps(model, image)
+    first, second = list(layers.values())
+    assert first["kernels"].shape == (3, 3, 1, 4) and first["maps"].shape == (26, 26, 4)
+    assert second["kernels"].shape == (3, 3, 4, 6) and second["maps"].shape == (11, 11, 6)
+    # The first map is the convolution of the image with the first filter, plus bias, then ReLU.
+    kernel = first["kernels"][:, :, 0, 0]
+    direct = np.array([[np.sum(image[i:i + 3, j:j + 3, 0] * kernel) for j in range(26)] for i in range(26)])
+    bias = model.layers[0].get_weights()[1][0]
+    assert np.allclose(first["maps"][..., 0], np.maximum(direct + bias, 0), atol=1e-5)
+
+    box = feature_map_explorer(image, layers)
+    assert "dlcourse-main" in box._dom_classes
+    slider, menu, _, readout, picture = box.children
+    assert slider.description == "filter" and slider.max == 3
+    before = picture.value
+    slider.value = 2
+    assert picture.value != before and "filter <b>2</b>" in readout.value
+    menu.value = list(layers)[1]
+    assert slider.max == 5 and slider.value == 0
