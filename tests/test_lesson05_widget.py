@@ -41,8 +41,8 @@ def test_main_widget_first_control_is_the_value_slider_and_it_redraws():
     value.value = value.value + 0.25
     assert image.value != before
     before = image.value
-    menu.value = "weight free → H1"
-    assert image.value != before and value.value == 0.5
+    menu.value = "weight H1 → out"
+    assert image.value != before and value.value == 0.7
 
 
 @pytest.mark.parametrize("label, array, index, w", [("weight H1 → out", 2, (0, 0), 1.2),

@@ -90,7 +90,8 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
     """A widget: a ``value`` slider for one weight and a menu of weights, over the loss curve.
 
     Defaults: the spam network of lesson 03 on the four emails of :data:`SPAM_EMAILS`, with
-    binary cross-entropy, starting on the weight from H1 to the output. ``span``: how far the
+    binary cross-entropy, starting on the first weight (from "free" into H1). ``start`` names
+    another, as the menu does (``"weight H1 → out"``, ``"bias of out"``). ``span``: how far the
     slider and the curve reach on each side of zero. Introduced in lesson 05.
     """
     import ipywidgets as widgets  # noqa: PLC0415
@@ -128,7 +129,7 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
             options.append((f"bias of {units[layer][j]}", (2 * layer + 1, (j,))))
     labels = [label for label, _ in options]
     where = dict(options)
-    default = start if start in where else ("weight H1 → out" if "weight H1 → out" in where else labels[0])
+    default = start if start in where else labels[0]
     live = model.weights  # the model's own arrays: writing into them changes the model
 
     def loss_at(key: tuple[int, tuple[int, ...]], value: float) -> float:
