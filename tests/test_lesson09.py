@@ -89,3 +89,22 @@ def test_not_a_function_or_not_a_model_or_placeholder():
 
     assert "NotImplementedError" in failed(build_relu_model)["returns a Keras model"]
     assert check("09.build_relu_model", ..., save=False).status == "not attempted"
+
+
+def test_capacity_explorer_slider_redraws_in_place():
+    from dlcourse.widgets.capacity import capacity_explorer
+
+    widths = [1, 4, 16, 64]
+    histories = {w: {"accuracy": [0.3 + 0.1 * i + w / 200 for i in range(3)],
+                     "val_accuracy": [0.25 + 0.1 * i + w / 200 for i in range(3)]} for w in widths}
+    test_acc = {w: 0.4 + w / 200 for w in widths}
+    box = capacity_explorer(histories, test_acc)
+    assert "dlcourse-main" in box._dom_classes
+    slider, image = box.children[0], box.children[-1]
+    assert slider.value == 1 and list(slider.options) == [("1", 1), ("4", 4), ("16", 16), ("64", 64)]
+    first = image.value
+    slider.value = 16
+    assert image.value != first and image is box.children[-1]
+    assert "16</b> hidden units" in box.children[2].value and "0.480" in box.children[2].value
+    with pytest.raises(ValueError):
+        capacity_explorer({1: histories[1]}, {})

@@ -139,3 +139,26 @@ def test_early_stopping_really_stops_and_restores_when_configured_right():
     assert epochs == best + 1 + stopper.patience
     restored = model.evaluate(x[42:], y[42:], verbose=0)
     assert restored == pytest.approx(history.history["val_loss"][best], rel=1e-4)
+
+
+def test_regularization_explorer_menu_redraws_in_place():
+    from dlcourse.widgets.regularization import regularization_explorer
+
+    def run(n, level):
+        return {"loss": [1 / (i + 1) for i in range(n)], "val_loss": [level + 0.01 * i for i in range(n)],
+                "accuracy": [0.5 + 0.5 * i / n for i in range(n)], "val_accuracy": [0.7] * n}
+
+    box = regularization_explorer({"overfit": run(20, 0.5), "L2": run(20, 0.3), "early stopping": run(8, 0.3)})
+    assert "dlcourse-main" in box._dom_classes
+    menu, curves = box.children[0].children
+    image = box.children[-1]
+    assert menu.options == ("L2", "early stopping") and menu.value == "L2"
+    first = image.value
+    menu.value = "early stopping"
+    assert image.value != first
+    assert "early stopping</b>" in box.children[2].value and "8 epochs" in box.children[2].value
+    second = image.value
+    curves.value = "loss"
+    assert image.value != second
+    with pytest.raises(ValueError):
+        regularization_explorer({"overfit": run(3, 0.5)})

@@ -1,0 +1,105 @@
+"""Pick a hidden-layer width and see what it buys (lesson 09).
+
+``capacity_explorer(histories, test_accuracy)`` shows results computed in the lesson (nothing is
+trained here): a slider picks the number of hidden units; the left panel shows that network's
+training and validation accuracy per epoch, the right panel the test accuracy of every width with
+the picked one starred. One figure is made once; each move updates its lines and re-renders
+the same image (well under 100 ms). The slider works with the keyboard (Tab, then ← →).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+__all__ = ["capacity_explorer"]
+
+
+def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, float],
+                      start: int | None = None) -> Any:
+    """A widget: a ``hidden units`` slider over the widths of a sweep, and one live figure.
+
+    ``histories`` maps a width to its training history (Keras, engine or dict, with
+    ``accuracy`` and ``val_accuracy``); ``test_accuracy`` maps the same widths to test accuracy.
+    ``start`` is the width shown first (default: the smallest, the bottleneck).
+    Introduced in lesson 09.
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+
+    from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+    from dlcourse.viz.history import as_dict  # noqa: PLC0415
+    from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+
+    widths = sorted(int(w) for w in histories)
+    if not widths:
+        raise ValueError("give at least one width: capacity_explorer({1: history, ...}, {1: 0.45, ...})")
+    missing = [w for w in widths if w not in test_accuracy]
+    if missing:
+        raise ValueError(f"no test accuracy for widths {missing}")
+    runs = {w: as_dict(histories[w]) for w in widths}
+    start = start if start in runs else widths[0]
+
+    fig = CourseFigure(figsize=(9.0, 3.6), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    longest = max(len(r["accuracy"]) for r in runs.values())
+    (train_line,) = left.plot([], [], color=PALETTE["train"], linestyle="--", marker="o", markersize=4,
+                              label="training")
+    (val_line,) = left.plot([], [], color=PALETTE["validation"], linestyle="-", marker="^", markersize=5,
+                            label="validation")
+    left.set_xlim(0.5, longest + 0.5)
+    left.set_ylim(0.0, 1.0)
+    left.set_xlabel("epoch")
+    left.set_ylabel("accuracy (fraction correct)")
+    left.grid(True, color="#dddddd", linewidth=0.6)
+    left.legend(loc="lower right")
+    accs = [float(test_accuracy[w]) for w in widths]
+    right.plot(widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",
+               linewidth=1.4, label="test accuracy after training")
+    (picked,) = right.plot([], [], marker="*", markersize=18, color=PALETTE["accent"], markeredgecolor="black",
+                           linestyle="none", label="picked width")
+    right.set_xscale("log", base=2)
+    right.set_xticks(widths, [str(w) for w in widths])
+    right.set_ylim(0.0, 1.0)
+    right.set_title("Test accuracy by width")
+    right.set_xlabel("hidden units (log scale)")
+    right.set_ylabel("test accuracy (fraction correct)")
+    right.grid(True, color="#dddddd", linewidth=0.6)
+    right.legend(loc="lower right")
+
+    slider = widgets.SelectionSlider(options=[(str(w), w) for w in widths], value=start, description="hidden units",
+                                     continuous_update=True, style={"description_width": "90px"},
+                                     layout={"width": "420px"}, tooltip="how many ReLU units the hidden layer has")
+    help_text = widgets.HTML(
+        "Slide <b>hidden units</b> (or Tab to it and press ← →) to pick how wide the hidden ReLU layer is. "
+        "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
+        "Right: test accuracy of every width; the star is the one you picked.")
+    readout = widgets.HTML()
+    image = widgets.Image(format="png", layout={"max_width": "100%"})
+
+    def draw(*_: Any) -> None:
+        width = slider.value
+        run = runs[width]
+        train, val = run["accuracy"], run.get("val_accuracy", [])
+        train_line.set_data(range(1, len(train) + 1), train)
+        val_line.set_data(range(1, len(val) + 1), val)
+        left.set_title(f"{width} hidden ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
+        picked.set_data([width], [test_accuracy[width]])
+        params = (784 + 1) * width + (width + 1) * 10
+        readout.value = (f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
+                         f"{train[-1]:.3f}, test accuracy <b>{test_accuracy[width]:.3f}</b>")
+        image.value = _png(fig)
+
+    slider.observe(draw, names="value")
+    draw()
+    fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
+    box = widgets.VBox([slider, help_text, readout, image])
+    box.add_class("dlcourse-main")
+    return box
+
+
+def _png(fig: Any) -> bytes:
+    """The figure as PNG bytes, fast: fixed layout, no trimming."""
+    from io import BytesIO  # noqa: PLC0415
+
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=80, facecolor="white")
+    return buffer.getvalue()
