@@ -165,7 +165,7 @@ def test_picture_uses_the_palette_and_changes_with_training():
 
     assert "#%02X%02X%02X" % tuple(to_rgb(-1.0)) == PALETTE["class0"]
     assert "#%02X%02X%02X" % tuple(to_rgb(1.0)) == PALETTE["class1"]
-    assert tuple(to_rgb(0.0)) == (255, 255, 255) or min(to_rgb(0.0)) >= 254
+    assert min(to_rgb(0.0)) >= 250  # white in the middle
     figure = PlaygroundFigure()
     run = PlaygroundModel(PlaygroundConfig(dataset="xor", hidden=[4], optimizer="adam"))
     figure.update(run)

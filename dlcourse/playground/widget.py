@@ -81,17 +81,18 @@ class Playground:
         self.dataset = w.Dropdown(options=list(DATASETS), value=c.dataset, description="dataset", style=narrow,
                                   layout={"width": "210px"})
         self.noise = w.FloatSlider(value=c.noise, min=0.0, max=0.5, step=0.05, description="noise",
-                                   readout_format=".2f", style=narrow, continuous_update=False)
+                                   readout_format=".2f", style=narrow, continuous_update=False,
+                                   layout={"width": "310px"})
         self.train_ratio = w.FloatSlider(value=c.train_ratio, min=0.1, max=0.9, step=0.1,
-                                         description="training share", readout_format=".0%", style=narrow,
-                                         continuous_update=False)
+                                         description="train share", readout_format=".0%", style=narrow,
+                                         continuous_update=False, layout={"width": "310px"})
         self.batch_size = w.IntSlider(value=c.batch_size, min=1, max=30, description="batch size", style=narrow,
-                                      continuous_update=False)
+                                      continuous_update=False, layout={"width": "310px"})
         self.seed = w.BoundedIntText(value=c.seed, min=0, max=10**6, description="seed", style=narrow,
                                      layout={"width": "190px"})
         # Training
         self.problem = w.Dropdown(options=["classification", "regression"], value=c.problem,
-                                  description="problem", style=narrow, layout={"width": "250px"})
+                                  description="problem", style=narrow, layout={"width": "260px"})
         self.learning_rate = w.Dropdown(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c.learning_rate,
                                         description="learning rate", style=narrow, layout={"width": "190px"})
         self.activation = w.Dropdown(options=list(ACTIVATIONS), value=c.activation, description="activation",
@@ -104,9 +105,11 @@ class Playground:
                                               value=c.regularization_rate, description="reg. rate", style=narrow,
                                               layout={"width": "190px"})
         self.dropout = w.FloatSlider(value=c.dropout, min=0.0, max=0.5, step=0.1, description="dropout",
-                                     readout_format=".1f", style=narrow, continuous_update=False)
-        self.early_stopping = w.Checkbox(value=c.early_stopping, description="early stopping (20% of training "
-                                         "points held out)", indent=False)
+                                     readout_format=".1f", style=narrow, continuous_update=False,
+                                     layout={"width": "300px"})
+        self.early_stopping = w.Checkbox(value=c.early_stopping, description="early stopping", indent=False,
+                                         tooltip="stop when the loss of 20% held-out training points stops "
+                                                 "improving")
         # Features, network, display
         self.feature_boxes = {name: w.Checkbox(value=name in c.features, description=LABELS[name], indent=False,
                                                layout={"width": "80px"}) for name in FEATURE_NAMES}
@@ -165,7 +168,8 @@ class Playground:
                         layout={"align_items": "center"})
         help_text = w.HTML("<small>Changing a setting starts a new run from the seed (same seed and settings: the "
                            "same run); <i>show test data</i> and <i>discretize output</i> only change the picture. "
-                           "<i>per frame</i>: training steps (batches) between two pictures. Keyboard: Tab to a "
+                           "<i>per frame</i>: training steps (batches) between two pictures. <i>Early stopping</i> holds out 20% of "
+                           "the training points as a validation set. Keyboard: Tab to a "
                            "control, then arrow keys or Space.</small>")
         extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button]), self.config_text,
                          self.extra_output])
