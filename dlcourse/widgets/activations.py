@@ -25,10 +25,10 @@ def describe_slope(slope: float) -> str:
                 "in front of it get no update (a ReLU unit stuck here is “dead”).")
     if abs(slope) < 0.01:
         return ("The curve is almost flat here (saturated): the gradient passing back is multiplied by "
-                f"{slope:.4f}, so learning nearly stops.")
+                f"{slope:.3g}, so learning nearly stops.")
     if abs(slope) < 0.5:
-        return f"The gradient passing back is multiplied by {slope:.3f}: it shrinks."
-    return f"The gradient passing back is multiplied by {slope:.3f}: it passes on at nearly full strength."
+        return f"The gradient passing back is multiplied by {slope:.3g}: it shrinks."
+    return f"The gradient passing back is multiplied by {slope:.3g}: it passes on at nearly full strength."
 
 
 def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: float = 0.2) -> Any:
