@@ -248,14 +248,31 @@ def run_exercise(exercise: Exercise, answer: Any, time_limit: float | None = Non
 
 
 def _run_custom(exercise: Exercise, answer: Any, report: Report) -> Report:
+    """Run a custom check. A learner's placeholder reads "not attempted yet" when the check lets
+    its NotImplementedError propagate, or returns a ``CaseResult.not_attempted(...)``."""
     assert exercise.custom is not None
     try:
         results = list(call_with_time_limit(exercise.custom, (answer,), seconds=exercise.time_limit))
     except TimeLimitExceeded:
         results = [CaseResult("your answer", 0.0, exercise.max_points,
                               f"checking took longer than {exercise.time_limit:g} s", "timeout")]
+    except NotImplementedError as exc:
+        if _placeholder_frame(exc, answer):
+            results = [CaseResult.not_attempted("your answer")]
+        else:
+            results = [CaseResult("your answer", 0.0, exercise.max_points, _exception_message(exc), "exception")]
+    except SystemExit as exc:
+        results = [CaseResult("your answer", 0.0, exercise.max_points,
+                              f"your code called sys.exit() or exit(){_where(exc)}", "exit")]
     except Exception as exc:  # noqa: BLE001
         results = [CaseResult("your answer", 0.0, exercise.max_points, _exception_message(exc), "exception")]
+    waiting = [c for c in results if c.kind == NOT_ATTEMPTED]
+    if waiting:
+        report.status = NOT_ATTEMPTED
+        report.headline = waiting[0].message or (
+            f"`{exercise.target}` still raises NotImplementedError: replace that line with your code, "
+            "run the cell, then run this check again.")
+        return report
     report.cases = results
     report.status = _status(results) if results else ERROR
     if report.status != PASSED:

@@ -42,6 +42,12 @@ class CaseResult:
         return cls(label, points, points)
 
     @classmethod
+    def not_attempted(cls, label: str, message: str = "") -> "CaseResult":
+        """The learner's answer is still the placeholder (for custom checks): the whole check
+        then reads "not attempted yet" instead of failing."""
+        return cls(label, 0.0, 0.0, message, NOT_ATTEMPTED)
+
+    @classmethod
     def wrong(cls, label: str, message: str, points: float = 1.0) -> "CaseResult":
         """A failed case worth ``points`` (for custom checks)."""
         return cls(label, 0.0, points, message, "wrong")
