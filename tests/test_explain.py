@@ -77,7 +77,8 @@ def tf_pass(weights, activations, x, y, loss):
 CASES = [
     pytest.param([3, 2, 1], ["relu", "sigmoid"], "binary_crossentropy", id="relu-sigmoid/bce"),
     pytest.param([4, 3, 1], ["tanh", "sigmoid"], "binary_crossentropy", id="tanh-sigmoid/bce"),
-    pytest.param([2, 4, 3, 2], ["sigmoid", "leaky_relu", "linear"], "mean_squared_error", id="sigmoid-leaky-linear/mse"),
+    pytest.param([2, 4, 3, 2], ["sigmoid", "leaky_relu", "linear"], "mean_squared_error",
+                 id="sigmoid-leaky-linear/mse"),
     pytest.param([3, 4, 3], ["swish", "softmax"], "sparse_categorical_crossentropy", id="swish-softmax/sparse_ce"),
     pytest.param([3, 3, 3], ["tanh", "softmax"], "categorical_crossentropy", id="tanh-softmax/ce"),
 ]
@@ -134,7 +135,8 @@ def test_forward_matches_a_keras_model_with_the_same_weights():
     rng = np.random.default_rng(1)
     weights = [w.astype(np.float32) for w in random_weights([4, 5, 3, 2], seed=3)]
     acts = ["relu", "tanh", "softmax"]
-    model = keras.Sequential([keras.Input((4,))] + [keras.layers.Dense(n, activation=a) for n, a in zip([5, 3, 2], acts)])
+    model = keras.Sequential([keras.Input((4,))]
+                             + [keras.layers.Dense(n, activation=a) for n, a in zip([5, 3, 2], acts)])
     model.set_weights(weights)
     x = rng.normal(size=(7, 4)).astype(np.float32)
     walk = explain.forward(weights, x, acts)

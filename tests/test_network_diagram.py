@@ -84,5 +84,6 @@ def test_shapes_must_chain():
 
 
 def test_number_format():
-    assert [format_number(v, 3) for v in (0.8, -0.1, 0.0, 0.63645, 2.0, -0.0)] == ["0.8", "-0.1", "0", "0.636", "2", "0"]
+    shown = [format_number(v, 3) for v in (0.8, -0.1, 0.0, 0.63645, 2.0, -0.0)]
+    assert shown == ["0.8", "-0.1", "0", "0.636", "2", "0"]
     assert format_number(3e-7, 3) == "3.00e-07" and format_number("text") == "text"

@@ -170,7 +170,8 @@ register(Exercise(
                       "then add the layers up."),
     ],
     hints=[
-        "A Dense layer with n_in inputs and n_out units has a kernel of shape (n_in, n_out) and a bias of shape (n_out,).",
+        "A Dense layer with n_in inputs and n_out units has a kernel of shape (n_in, n_out) and a bias of "
+        "shape (n_out,).",
         "Go through neighbouring pairs of sizes: `zip(layer_sizes[:-1], layer_sizes[1:])`.",
         "`sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))`.",
     ],

@@ -172,7 +172,8 @@ register(Exercise(
                       "your dL/db has the factor x; dz/db = 1, so dL/db = dL/da · da/dz, without x."),
     ],
     hints=[
-        "Go forward first: z = w·x + b, a = sigmoid(z). Then three local slopes: dL/da, da/dz, and dz/dw = x (dz/db = 1).",
+        "Go forward first: z = w·x + b, a = sigmoid(z). Then three local slopes: dL/da, da/dz, and dz/dw = x "
+        "(dz/db = 1).",
         "dL/da = 2(a − y); da/dz = a(1 − a). Multiply the slopes along the path from L to w (and to b).",
         "`a = 1 / (1 + np.exp(-(w * x + b)))`, `g = 2 * (a - y) * a * (1 - a)`, then `return g * x, g`.",
     ],
@@ -205,7 +206,8 @@ register(Exercise(
     ],
     hints=[
         "For each entry i of w, make two copies: one with w[i] + h and one with w[i] − h. Everything else stays.",
-        "`for i in np.ndindex(w.shape):` visits every entry of an array of any shape; `grad[i] = (f(plus) - f(minus)) / (2 * h)`.",
+        "`for i in np.ndindex(w.shape):` visits every entry of an array of any shape; "
+        "`grad[i] = (f(plus) - f(minus)) / (2 * h)`.",
         "Start with `grad = np.zeros_like(w, dtype=float)`; inside the loop `plus, minus = w.copy(), w.copy()`, "
         "`plus[i] += h`, `minus[i] -= h`, then the central difference. Return grad.",
     ],

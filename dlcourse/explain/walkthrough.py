@@ -26,7 +26,6 @@ from typing import Any, Sequence
 import numpy as np
 
 from dlcourse.nn import SGD, Dense, Sequential
-from dlcourse.nn import losses as losses_module
 from dlcourse.nn.activations import Softmax
 from dlcourse.nn.errors import NNError
 
@@ -199,7 +198,8 @@ def _model_from_weights(weights: Sequence[Any], activations: Sequence[str] | str
                       f"bias, ...]; got {len(arrays)} arrays.")
     n_layers = len(arrays) // 2
     if activations is None:
-        raise NNError(f"give one activation name per layer, e.g. activations={['relu'] * (n_layers - 1) + ['sigmoid']}.")
+        example = ["relu"] * (n_layers - 1) + ["sigmoid"]
+        raise NNError(f"give one activation name per layer, e.g. activations={example}.")
     if isinstance(activations, str):
         activations = [activations]
     if len(activations) != n_layers:
@@ -378,8 +378,3 @@ def backward(network: Any, x: Any, y: Any, activations: Sequence[str] | str | No
         for step, (kernel, bias) in zip(layers, zip(weights[::2], weights[1::2])):
             step.new_kernel, step.new_bias = kernel, bias
     return BackwardPass(forward=passed, layers=layers, learning_rate=learning_rate)
-
-
-def loss_names() -> list[str]:
-    """The loss names a walk-through accepts (Keras' names)."""
-    return sorted(losses_module.LOSSES)

@@ -104,7 +104,8 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
         for section, layer in zip(forward_sections(walk)[1:], walk.layers):
             for row in section.tables[0].rows:
                 unit, total, z, a = row
-                lines.append(f"<b>{unit}</b>: z = {total} = <b>{z}</b> &nbsp;→&nbsp; {layer.activation}(z) = <b>{a}</b>")
+                lines.append(f"<b>{unit}</b>: z = {total} = <b>{z}</b> &nbsp;→&nbsp; "
+                             f"{layer.activation}(z) = <b>{a}</b>")
         out = float(walk.output[0, 0])
         verdict = "spam" if out > threshold else "not spam"
         sign = "&gt;" if out > threshold else "≤"
