@@ -41,7 +41,7 @@ def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int
     """
     m = m + (g - m) * (1 - beta_1)
     v = v + (g * g - v) * (1 - beta_2)
-    alpha = learning_rate * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+    alpha = learning_rate * (1 - beta_2 ** t) ** 0.5 / (1 - beta_1 ** t)  # a Python float: keeps w's dtype
     return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
