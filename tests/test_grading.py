@@ -214,7 +214,9 @@ def test_grade_command_writes_the_csv(tmp_path, capsys):
     folder.mkdir()
     nbformat.write(read(COURSE / "00_welcome.ipynb"), folder / "00_welcome.ipynb")
     out = tmp_path / "grades.csv"
-    assert cli_main(["grade", str(folder), "--out", str(out), "--jobs", "1"]) == 0
+    assert cli_main(["grade", str(folder), "--out", str(out), "--jobs", "1", "--feedback", str(tmp_path / "fb")]) == 0
+    feedback = (tmp_path / "fb" / "00_welcome.ipynb.txt").read_text(encoding="utf-8")
+    assert "0/3 points, status: ok" in feedback and "00.scale_pixels: 0" in feedback and "not attempted" in feedback
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     assert [r["file"] for r in rows] == ["00_welcome.ipynb"] and rows[0]["total"] == "0"
     assert "Graded 1 notebooks" in capsys.readouterr().out

@@ -34,6 +34,8 @@ def grade_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", help="folder of the released notebooks (default: course/ of this checkout)")
     parser.add_argument("--extra-tests", metavar="DIR",
                         help="folder of extra test files (*.py calling dlcourse.exercises.extend), kept outside the repo")
+    parser.add_argument("--feedback", metavar="DIR",
+                        help="also write one text file per submission with its first problems per exercise")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default: 60)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="notebooks graded at the same time (default: 2, or 1 on a 1-core machine)")

@@ -40,7 +40,8 @@ from dlcourse.exercises.kernel import RESULT_MARK
 from dlcourse.exercises.notebooks import ANSWER, CHECK, exercise_cells, lesson_of, read
 from dlcourse.exercises.scan import scan_source
 
-__all__ = ["GradeRow", "grade_folder", "grade_notebook", "load_extra_tests", "main", "rebuild", "write_csv"]
+__all__ = ["GradeRow", "grade_folder", "grade_notebook", "load_extra_tests", "main", "rebuild", "write_csv",
+           "write_feedback"]
 
 OK = "ok"
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -355,6 +356,20 @@ def write_csv(rows: Iterable[GradeRow], out: str | Path) -> None:
                              "; ".join(row.flags)])
 
 
+def write_feedback(rows: Iterable[GradeRow], folder: str | Path) -> None:
+    """One text file per submission (``<file>.txt``) with its scores, status, flags and first problems."""
+    folder = Path(folder)
+    for row in rows:
+        target = folder / (row.file.replace("/", "__").replace("\\", "__") + ".txt")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"{row.file}: {row.total:g}/{row.maximum:g} points, status: {row.status}"]
+        for name, score in row.scores.items():
+            lines.append(f"  {name}: {score:g}")
+            lines += [f"    - {message}" for message in row.messages.get(name, [])]
+        lines += [f"  flag: {flag}" for flag in row.flags]
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(args: argparse.Namespace) -> int:
     """Run ``dlcourse grade``; returns the exit status."""
     folder = Path(args.submissions)
@@ -368,6 +383,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"dlcourse grade: {exc}", file=sys.stderr)
         return 2
     write_csv(rows, args.out)
+    if getattr(args, "feedback", None):
+        write_feedback(rows, args.feedback)
     bad = sum(r.status != OK for r in rows)
     print(f"Graded {len(rows)} notebooks in {time.perf_counter() - started:.0f} s -> {args.out}"
           + (f" ({bad} with a status other than ok)" if bad else ""))
