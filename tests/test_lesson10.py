@@ -6,7 +6,7 @@ import pytest
 
 from dlcourse.exercises import check
 from dlcourse.exercises.core import get_exercise, reference
-from dlcourse.exercises.lesson10 import HIDDEN, check_dropout_model, check_early_stopping, check_l2_model
+from dlcourse.exercises.lesson10 import HIDDEN, L2_FACTOR, check_dropout_model, check_early_stopping, check_l2_model
 
 keras = pytest.importorskip("keras")
 
@@ -45,29 +45,29 @@ def test_references_get_full_marks():
 # --- L2 ---------------------------------------------------------------------------------------------------------
 
 def test_l2_on_the_wrong_layer_is_named():
-    problems = failed(check_l2_model(network(out_kernel=L2(0.001))))
+    problems = failed(check_l2_model(network(out_kernel=L2(L2_FACTOR))))
     assert "output layer only" in problems["penalty on the hidden layers' weights"]
     assert "output layer has a penalty" in problems["output layer left alone"]
 
 
 def test_l2_on_bias_or_activity_or_one_layer_is_named():
-    assert "bias_regularizer" in failed(check_l2_model(network(bias=L2(0.001))))["penalty on the hidden layers' weights"]
-    assert "activity_regularizer" in failed(check_l2_model(network(activity=L2(0.001))))[
+    assert "bias_regularizer" in failed(check_l2_model(network(bias=L2(L2_FACTOR))))["penalty on the hidden layers' weights"]
+    assert "activity_regularizer" in failed(check_l2_model(network(activity=L2(L2_FACTOR))))[
         "penalty on the hidden layers' weights"]
-    assert "only one" in failed(check_l2_model(network(kernel=(L2(0.001), None))))[
+    assert "only one" in failed(check_l2_model(network(kernel=(L2(L2_FACTOR), None))))[
         "penalty on the hidden layers' weights"]
     assert "no hidden layer" in failed(check_l2_model(network()))["penalty on the hidden layers' weights"]
 
 
 def test_l1_instead_of_l2_and_wrong_factor():
-    problems = failed(check_l2_model(network(kernel=(keras.regularizers.L1(0.001),) * 2)))
-    assert list(problems) == ["L2, factor 0.001"] and "L1" in problems["L2, factor 0.001"]
-    problems = failed(check_l2_model(network(kernel=(L2(0.01),) * 2)))
-    assert "0.01" in problems["L2, factor 0.001"]
+    problems = failed(check_l2_model(network(kernel=(keras.regularizers.L1(L2_FACTOR),) * 2)))
+    assert list(problems) == [f"L2, factor {L2_FACTOR:g}"] and "L1" in problems[f"L2, factor {L2_FACTOR:g}"]
+    problems = failed(check_l2_model(network(kernel=(L2(0.001),) * 2)))
+    assert "0.001" in problems[f"L2, factor {L2_FACTOR:g}"]
 
 
 def test_l2_changed_layers_are_named():
-    problems = failed(check_l2_model(network(kernel=(L2(0.001),) * 2, hidden=64)))
+    problems = failed(check_l2_model(network(kernel=(L2(L2_FACTOR),) * 2, hidden=64)))
     assert "Dense(64" in problems["same layers as the lesson's network"]
 
 

@@ -140,3 +140,14 @@ def test_keras_and_engine_histories_plot(tmp_path):
     k_history = k_model.fit(x, y, epochs=2, validation_split=0.25, verbose=0)
     fig = compare_histories({"engine": history, "keras": k_history})
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 2
+
+
+def test_gap_table_with_losses():
+    table = gap_table({"overfit": {"train": 1.0, "validation": 0.8, "epochs": 40, "train_loss": 0.02,
+                                   "validation_loss": 0.82},
+                       "L2": {"train": 0.9, "validation": 0.82, "epochs": 40, "train_loss": 0.3,
+                              "validation_loss": 0.5}})
+    assert table["overfit"].loss_gap == pytest.approx(0.8)
+    assert table.closed("overfit", "L2", loss=True) == pytest.approx(0.75)
+    assert "loss gap" in str(table) and "+0.800" in str(table)
+    assert "loss gap (val − train)" in table._repr_html_()

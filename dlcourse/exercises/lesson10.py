@@ -4,7 +4,7 @@ All three are custom checks that inspect what the learner made, without training
 
 ``10.build_l2_model``: ``build_l2_model()`` returns the lesson's overfitting network
 (:data:`HIDDEN` ReLU units in each of two hidden ``Dense`` layers, a 10-class softmax output) with
-``kernel_regularizer=keras.regularizers.L2(0.001)`` on both hidden layers. Named mistakes: the
+``kernel_regularizer=keras.regularizers.L2(0.03)`` on both hidden layers. Named mistakes: the
 penalty on the wrong layer (the output only) or on the biases/activations instead of the
 weights, L1 instead of L2, a different factor.
 
@@ -33,7 +33,7 @@ lesson("10", "Overfitting and regularization")
 #: Units in each of the two hidden layers of the lesson's network.
 HIDDEN = 256
 #: The L2 factor of exercise 10.build_l2_model.
-L2_FACTOR = 0.001
+L2_FACTOR = 0.03
 #: The dropout rate of exercise 10.build_dropout_model.
 DROPOUT_RATE = 0.5
 
@@ -55,7 +55,7 @@ def _network(regularizer: Any = None, dropout: float = 0.0) -> Any:
 
 
 def build_l2_model() -> Any:
-    """The course's solution: the overfitting network with L2(0.001) on both hidden layers' weights."""
+    """The course's solution: the overfitting network with L2(0.03) on both hidden layers' weights."""
     from dlcourse.seeding import import_keras  # noqa: PLC0415
 
     return _network(regularizer=import_keras().regularizers.L2(L2_FACTOR))
@@ -106,7 +106,7 @@ def _hidden_and_output(model: Any, keras: Any) -> tuple[list[Any], Any, str | No
 def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
     """Build the learner's model and check where its L2 penalty sits and how strong it is."""
     parts = ["returns a Keras model", "same layers as the lesson's network", "penalty on the hidden layers' weights",
-             "L2, factor 0.001", "output layer left alone"]
+             f"L2, factor {L2_FACTOR:g}", "output layer left alone"]
     model, problem = call_builder(build, "build_l2_model")
     if problem is not None:
         return [CaseResult.wrong(parts[0], problem)] + _skipped(parts[1:], "not checked (fix the first problem)")
@@ -136,7 +136,7 @@ def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
                                         "give it to both"))
     else:
         results.append(CaseResult.wrong(parts[2], "no hidden layer has a penalty: add "
-                                        "`kernel_regularizer=keras.regularizers.L2(0.001)` to both hidden Dense layers"))
+                                        "`kernel_regularizer=keras.regularizers.L2(0.03)` to both hidden Dense layers"))
     present = [k for k in kernel if k is not None]
     if not present:
         results.append(CaseResult(parts[3], 0.0, 1.0, "not checked: no penalty on the hidden layers", "skipped"))
@@ -144,7 +144,7 @@ def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
         kind, l1, l2 = present[0]
         if l1 and not l2:
             results.append(CaseResult.wrong(parts[3], "that is an L1 penalty (sum of |w|); this exercise asks for L2 "
-                                            "(sum of w²): `keras.regularizers.L2(0.001)`"))
+                                            "(sum of w²): `keras.regularizers.L2(0.03)`"))
         elif all(math.isclose(k[2], L2_FACTOR, rel_tol=1e-4) and not k[1] for k in present):
             results.append(CaseResult.ok(parts[3]))
         else:
@@ -285,7 +285,7 @@ register(Exercise(
     hints=[
         "Start from the lesson's `build_network` and give each hidden `Dense` one more argument.",
         "The argument is `kernel_regularizer=`: the penalty is on the layer's weights (its kernel).",
-        "`keras.layers.Dense(256, activation=\"relu\", kernel_regularizer=keras.regularizers.L2(0.001))` for both "
+        "`keras.layers.Dense(256, activation=\"relu\", kernel_regularizer=keras.regularizers.L2(0.03))` for both "
         "hidden layers; leave the output layer as it is.",
     ],
 ))

@@ -239,11 +239,20 @@ class GapRow:
     train: float
     validation: float
     epochs: int
+    train_loss: float | None = None
+    validation_loss: float | None = None
 
     @property
     def gap(self) -> float:
         """Training minus validation accuracy: how much better the model does on what it has seen."""
         return self.train - self.validation
+
+    @property
+    def loss_gap(self) -> float | None:
+        """Validation minus training loss (None when the losses were not given)."""
+        if self.train_loss is None or self.validation_loss is None:
+            return None
+        return self.validation_loss - self.train_loss
 
 
 class GapTable:
@@ -262,17 +271,36 @@ class GapTable:
                 return row
         raise KeyError(name)
 
-    def closed(self, baseline: str, name: str) -> float:
-        """The fraction of ``baseline``'s gap that run ``name`` closes (1.0: no gap left)."""
-        base = self[baseline].gap
-        return float("nan") if base == 0 else 1.0 - self[name].gap / base
+    def closed(self, baseline: str, name: str, loss: bool = False) -> float:
+        """The fraction of ``baseline``'s gap that run ``name`` closes (1.0: no gap left).
+
+        ``loss=True`` uses the loss gap instead of the accuracy gap.
+        """
+        base = self[baseline].loss_gap if loss else self[baseline].gap
+        run = self[name].loss_gap if loss else self[name].gap
+        if base is None or run is None or base == 0:
+            return float("nan")
+        return 1.0 - run / base
+
+    @property
+    def _with_loss(self) -> bool:
+        return all(row.loss_gap is not None for row in self.rows)
+
+    def _header(self) -> list[str]:
+        return ["run", "train acc", "val acc", "gap"] + (["train loss", "val loss", "loss gap"] if self._with_loss
+                                                          else []) + ["epochs"]
 
     def _cells(self) -> list[list[str]]:
-        return [[row.name, f"{row.train:.3f}", f"{row.validation:.3f}", f"{row.gap:+.3f}", str(row.epochs)]
-                for row in self.rows]
+        out = []
+        for row in self.rows:
+            cells = [row.name, f"{row.train:.3f}", f"{row.validation:.3f}", f"{row.gap:+.3f}"]
+            if self._with_loss:
+                cells += [f"{row.train_loss:.3f}", f"{row.validation_loss:.3f}", f"{row.loss_gap:+.3f}"]
+            out.append(cells + [str(row.epochs)])
+        return out
 
     def __str__(self) -> str:
-        header = ["run", "train acc", "val acc", "gap", "epochs"]
+        header = self._header()
         cells = self._cells()
         widths = [max(len(r[i]) for r in [header] + cells) for i in range(len(header))]
         lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
@@ -284,9 +312,10 @@ class GapTable:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='text-align:{'left' if i == 0 else 'right'}'>{h}</th>"
-                       for i, h in enumerate(["run", "train accuracy", "validation accuracy", "gap (train − val)",
-                                              "epochs"]))
+        names = {"train acc": "train accuracy", "val acc": "validation accuracy", "gap": "gap (train − val)",
+                 "loss gap": "loss gap (val − train)"}
+        head = "".join(f"<th style='text-align:{'left' if i == 0 else 'right'}'>{names.get(h, h)}</th>"
+                       for i, h in enumerate(self._header()))
         body = "".join("<tr>" + "".join(f"<td style='text-align:{'left' if i == 0 else 'right'}'>"
                                         f"{html.escape(c)}</td>" for i, c in enumerate(r)) + "</tr>"
                        for r in self._cells())
@@ -296,11 +325,13 @@ class GapTable:
 def gap_table(results: Mapping[str, Mapping[str, float]]) -> GapTable:
     """A :class:`GapTable` from ``{name: {"train": acc, "validation": acc, "epochs": n}}``.
 
-    Measure ``train`` and ``validation`` with ``model.evaluate`` after training: the accuracy
-    ``fit`` logs for training is averaged over the epoch, with dropout switched on.
+    Optional ``"train_loss"`` and ``"validation_loss"`` add loss columns. Measure everything
+    after training, on the final model: the accuracy ``fit`` logs for training is averaged over
+    the epoch, with dropout switched on, and its loss includes any weight penalty.
     Introduced in lesson 10.
     """
     rows = []
     for name, r in results.items():
-        rows.append(GapRow(str(name), float(r["train"]), float(r["validation"]), int(r["epochs"])))
+        losses = [float(r[k]) if r.get(k) is not None else None for k in ("train_loss", "validation_loss")]
+        rows.append(GapRow(str(name), float(r["train"]), float(r["validation"]), int(r["epochs"]), *losses))
     return GapTable(rows)
