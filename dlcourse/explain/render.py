@@ -24,6 +24,8 @@ __all__ = ["Section", "Table", "backward_diagram", "backward_html", "backward_se
            "forward_diagram", "forward_html", "forward_sections", "forward_text"]
 
 MAX_TERMS = 8  # a sum with more terms is shortened to its first few and "…"
+MAX_ROWS = 60  # a table with more rows shows its first ones and says how many were left out
+MAX_COLUMNS = 16  # inputs shown in the input table
 
 _LOSS_FORMULAS = {
     "binary_crossentropy": "-[y·log(a) + (1 - y)·log(1 - a)], averaged over the outputs",
@@ -109,6 +111,13 @@ def _a(index: int) -> str:
     return "X" if index == 0 else f"A{index}"
 
 
+def _row_limit(total: int, notes: list[str], where: str) -> int:
+    """How many of ``total`` rows to write (:data:`MAX_ROWS` at most); a note says where the rest are."""
+    if total > MAX_ROWS:
+        notes.append(f"Only the first {MAX_ROWS} of {total} rows are shown; all values are in {where}.")
+    return min(total, MAX_ROWS)
+
+
 def _shortened(count: int, limit: int) -> list[str]:
     if count <= limit:
         return []
@@ -125,15 +134,19 @@ def _layer_forward_section(walk: "ForwardPass", step: "LayerForward") -> Section
     batch = len(walk.x) > 1
     columns = (["sample"] if batch else []) + ["unit", "weighted sum z = Σ input × weight + bias", "z",
                                                f"a = {step.activation}(z)"]
-    rows = []
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    limit = _row_limit(len(samples) * step.units, notes, f".layers[{l - 1}].z and .a")
     for s in samples:
         for j, name in enumerate(step.unit_names):
+            if len(rows) == limit:
+                break
             total = _sum_of_products(step.inputs[s], step.kernel[:, j], p, _factor(step.bias[j], p))
             rows.append(([str(s + 1)] if batch else []) + [name, total, _n(step.z[s, j], p), _n(step.a[s, j], p)])
     role = "output layer" if step.role == "output" else "hidden layer"
     formula = f"Z{l} = {_a(l - 1)} @ W{l} + b{l},   A{l} = {step.activation}(Z{l})"
-    notes = [f"W{l} has shape {step.kernel.shape} (inputs, units): column j holds the weights into unit j "
-             f"(inputs: {', '.join(below)})."]
+    notes.insert(0, f"W{l} has shape {step.kernel.shape} (inputs, units): column j holds the weights into "
+                    f"unit j (inputs: {', '.join(below[:MAX_TERMS])}{', …' if len(below) > MAX_TERMS else ''}).")
     if step.activation == "softmax":
         notes.append("softmax uses all the z of a sample together: a_j = e^(z_j) / Σ_k e^(z_k).")
     return Section(f"Layer {l} · {role} · {step.activation}", formula, [Table(columns, rows)],
@@ -164,10 +177,15 @@ def forward_sections(walk: "ForwardPass") -> list[Section]:
     p = walk.precision
     samples = _samples(len(walk.x), walk.max_samples)
     batch = len(walk.x) > 1
-    inputs = Table((["sample"] if batch else []) + list(walk.input_names),
-                   [([str(s + 1)] if batch else []) + [_n(v, p) for v in walk.x[s]] for s in samples])
+    shown = min(walk.sizes[0], MAX_COLUMNS)
+    more = ["…"] if walk.sizes[0] > shown else []
+    inputs = Table((["sample"] if batch else []) + list(walk.input_names[:shown]) + more,
+                   [([str(s + 1)] if batch else []) + [_n(v, p) for v in walk.x[s, :shown]] + more for s in samples])
+    notes = _shortened(len(walk.x), walk.max_samples)
+    if more:
+        notes.append(f"Only the first {shown} of {walk.sizes[0]} inputs are shown; all of them are in .x.")
     sections = [Section(f"Forward pass · {_shape_text(walk)}", "X: one sample per row, one input per column",
-                        [inputs], _shortened(len(walk.x), walk.max_samples))]
+                        [inputs], notes)]
     sections += [_layer_forward_section(walk, step) for step in walk.layers]
     last = walk.layers[-1]
     out_rows = [([str(s + 1)] if batch else []) + [_n(v, p) for v in last.a[s]] for s in samples]
@@ -203,11 +221,15 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
         where = f"dL/dZ{l + 1} @ W{l + 1}ᵀ"
         formula_a = f"dL/dA{l} = dL/dZ{l + 1} @ W{l + 1}ᵀ (each unit collects the gradients of the units it feeds)"
     columns = (["sample"] if batch else []) + ["unit", f"dL/dA ({where})", _slope_name(step.activation), "dL/dZ"]
-    rows = []
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    limit = _row_limit(len(samples) * step.units, notes, f".layers[{l - 1}].grad_a and .grad_z")
     upper = back.layers[index + 1] if step.role != "output" else None
     upper_kernel = walk.layers[index + 1].kernel if step.role != "output" else None
     for s in samples:
         for j, name in enumerate(step.unit_names):
+            if len(rows) == limit:
+                break
             grad_a = _n(grads.grad_a[s, j], p)
             if upper is not None:
                 grad_a = f"{_sum_of_products(upper.grad_z[s], upper_kernel[j], p)} = {grad_a}"
@@ -219,7 +241,6 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
                 if not (step.role == "output" and walk.loss is not None and walk.loss.from_logits):
                     grad_z = f"{_factor(grads.grad_a[s, j], p)}×{_factor(grads.slope[s, j], p)} = {grad_z}"
             rows.append(([str(s + 1)] if batch else []) + [name, grad_a, slope, grad_z])
-    notes = []
     if step.role == "output" and walk.loss is not None and walk.loss.name in _LOSS_SLOPES:
         notes.append(f"For {walk.loss.name}: {_LOSS_SLOPES[walk.loss.name]}, with m = {len(walk.x)} samples.")
     formula_z = f"dL/dZ{l} = dL/dA{l} ⊙ {step.activation}'(Z{l})  (element by element)"
@@ -237,9 +258,13 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
     # dL/dW and dL/db
     lr = back.learning_rate
     w_columns = ["weight", "value", f"dL/dW = Σ over samples of input × dL/dZ"] + (["new value"] if lr else [])
-    w_rows = []
+    w_rows: list[list[str]] = []
+    w_notes: list[str] = []
+    limit = _row_limit(step.kernel.size + step.units, w_notes, f".layers[{l - 1}].grad_kernel and .grad_bias")
     for i, src in enumerate(below):
         for j, dst in enumerate(step.unit_names):
+            if len(w_rows) == limit:
+                break
             total = _n(grads.grad_kernel[i, j], p)
             if len(walk.x) <= walk.max_samples:
                 total = f"{_sum_of_products(step.inputs[:, i], grads.grad_z[:, j], p)} = {total}"
@@ -249,6 +274,8 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
                            f"= {_n(grads.new_kernel[i, j], p)}")
             w_rows.append(row)
     for j, dst in enumerate(step.unit_names):
+        if len(w_rows) == limit:
+            break
         total = _n(grads.grad_bias[j], p)
         if len(walk.x) <= walk.max_samples and len(walk.x) > 1:
             total = f"{_sum_of(grads.grad_z[:, j], p)} = {total}"
@@ -259,7 +286,6 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
         w_rows.append(row)
     formula_w = f"dL/dW{l} = {_a(l - 1)}ᵀ @ dL/dZ{l}  (shape {step.kernel.shape}, like W{l});   " \
                 f"dL/db{l} = dL/dZ{l} summed over the samples"
-    w_notes = []
     if lr:
         formula_w += f";   new W = W - learning_rate × dL/dW  (learning_rate = {_n(lr, p)})"
     if walk.loss is not None and walk.loss.penalty:
