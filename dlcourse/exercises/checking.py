@@ -122,21 +122,11 @@ def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> tuple
             return "exit", exc, []
         except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
             return "exception", exc, []
-    names = _param_names(exercise)
-    changed = _changed_inputs(case.args, args, names)
+    changed = _changed_inputs(case.args, args, exercise.parameter_names())
     if changed:
         return "mutated", changed, []
     messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     return "value", value, messages
-
-
-def _param_names(exercise: Exercise) -> list[str]:
-    import inspect  # noqa: PLC0415
-
-    try:
-        return list(inspect.signature(exercise.reference).parameters) if exercise.reference else []
-    except (TypeError, ValueError):
-        return []
 
 
 def _judge(exercise: Exercise, case: Case, value: Any, expected: Any, wrong: dict[str, Any],

@@ -107,16 +107,20 @@ class Exercise:
             return float(self.custom_points)
         return float(sum(case.points for case in self.cases))
 
+    def parameter_names(self) -> list[str]:
+        """The reference function's argument names (empty when there is none)."""
+        if self.reference is None:
+            return []
+        try:
+            return list(inspect.signature(self.reference).parameters)
+        except (TypeError, ValueError):
+            return []
+
     def label(self, case: Case) -> str:
         """How ``case``'s inputs are shown in feedback: ``x = [1, 2], b = 0.5``."""
         if case.label:
             return case.label
-        names: list[str] = []
-        if self.reference is not None:
-            try:
-                names = [p for p in inspect.signature(self.reference).parameters]
-            except (TypeError, ValueError):
-                names = []
+        names = self.parameter_names()
         parts = [f"{names[i] if i < len(names) else f'arg{i}'} = {format_value(a, 40)}"
                  for i, a in enumerate(case.args)]
         parts += [f"{k} = {format_value(v, 40)}" for k, v in case.kwargs.items()]

@@ -24,7 +24,6 @@ import copy
 import csv
 import json
 import os
-import re
 import secrets
 import sys
 import tempfile
@@ -88,8 +87,6 @@ def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode, tok
 
     Returns ``(notebook, {exercise: student source}, flags)``.
     """
-    from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
-
     by_exercise: dict[str, list[Any]] = {}
     for _, name, cell in exercise_cells(student, ANSWER):
         by_exercise.setdefault(name, []).append(cell)
@@ -119,12 +116,11 @@ def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode, tok
                 cell.source = candidates[0].source
                 sources[name] = cell.source
         cells.append(cell)
-    targets = {name: get_exercise(name).target for name in names}
     setup = (f"import dlcourse.exercises.kernel as _dlcourse_grader\n"
              f"_dlcourse_grader.begin({names!r}, extra_tests={extra_tests!r})\n"
              f"del _dlcourse_grader")
     final = (f"import dlcourse.exercises.kernel as _dlcourse_grader\n"
-             f"_dlcourse_grader.finish({token!r})  # targets: {targets!r}")
+             f"_dlcourse_grader.finish({token!r})")
     nb.cells = [_code_cell(setup), *cells, _code_cell(final)]
     return nb, sources, flags
 
@@ -253,7 +249,7 @@ def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode],
     row.lesson = lesson
     token = secrets.token_hex(16)
     nb, sources, flags = rebuild(released[lesson], student, token, extra_tests)
-    names = [n for n in (get_exercise(x) for x in released[lesson].metadata.get("dlcourse", {}).get("exercises", []))]
+    names = [get_exercise(x) for x in released[lesson].metadata.get("dlcourse", {}).get("exercises", [])]
     row.scores = {e.name: 0.0 for e in names}
     row.maximum = float(sum(e.max_points for e in names))
     row.flags = flags + [f"{name}: {flag}" for name, source in sources.items() for flag in scan_source(source)]

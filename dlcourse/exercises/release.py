@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlcourse.exercises.notebooks import ANSWER, BEGIN, CHECK, END, cell_role, check_target, lesson_of, read, tag_cells
+from dlcourse.exercises.notebooks import ANSWER, BEGIN, END, cell_role, check_target, lesson_of, read, tag_cells
 
 __all__ = ["ReleaseError", "Released", "main", "release", "release_notebook", "strip_solutions"]
 
