@@ -225,10 +225,13 @@ _EXTRA_COLORS = (PALETTE["accent"], PALETTE["hint"], PALETTE["line"], PALETTE["n
 
 
 def _final_gap(data: Mapping[str, list[float]], metric: str) -> float | None:
+    """The last epoch's gap, signed so that overfitting is positive: train − val for accuracy,
+    val − train for a loss."""
     val = data.get("val_" + metric)
     if not val or not data.get(metric):
         return None
-    return data[metric][-1] - val[-1]
+    gap = data[metric][-1] - val[-1]
+    return gap if _higher_is_better(metric) else -gap
 
 
 @dataclass

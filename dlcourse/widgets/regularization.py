@@ -59,7 +59,8 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         f"<b>compare with</b> picks a regularized run to draw in colour over the overfitting run "
         f"(<i>{baseline}</i>, grey). <b>curves</b> switches between accuracy and loss. Dashed lines with circles: "
         "training images; solid with triangles: validation images; the shaded band between them is the "
-        "generalization gap; the star marks the epoch with the lowest validation loss.")
+        "generalization gap; the star marks the epoch with the lowest validation loss. The loss of L1 and L2 runs "
+        "includes their penalty, so their first epochs start off the top of the chart.")
     readout = widgets.HTML()
     image = widgets.Image(format="png", layout={"max_width": "100%"})
 
@@ -82,12 +83,12 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         run_train.set_label(f"{name}: training")
         run_val.set_label(f"{name}: validation")
         run_best.set_label(f"{name}: best epoch ({best})")
-        ax.relim()
-        ax.autoscale_view(scalex=False)
         if key == "accuracy":
+            ax.set_ylim(0.0, 1.02)
             ax.set_ylabel("accuracy (fraction correct)")
-        else:
-            ax.set_ylabel("loss (cross-entropy, penalty included)")
+        else:  # a penalty makes the first epochs' loss huge: keep the baseline's range in view
+            ax.set_ylim(0.0, 1.3 * max(max(base["loss"]), max(base["val_loss"])))
+            ax.set_ylabel("loss (cross-entropy + any penalty)")
         ax.set_title(f"{name} vs {baseline}: {key} per epoch")
         ax.legend(loc="center right", fontsize=8, framealpha=0.9)
         gap_base = base["accuracy"][-1] - base["val_accuracy"][-1]
