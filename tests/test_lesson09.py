@@ -108,3 +108,25 @@ def test_capacity_explorer_slider_redraws_in_place():
     assert "16</b> hidden units" in box.children[2].value and "0.480" in box.children[2].value
     with pytest.raises(ValueError):
         capacity_explorer({1: histories[1]}, {})
+
+
+def test_lesson_09_results_hold_when_the_notebook_runs(real_data):
+    """Runs the solution notebook and checks the lesson's claims on what it printed."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(__file__).resolve().parents[1] / "course" / "solutions" / "09_capacity_fashion_mnist.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    acc = {name: float(value) for name, value in re.findall(r"^\s*(\d+ \w+ units?): test accuracy ([\d.]+)", text, re.M)}
+    assert list(acc) == ["1 linear unit", "10 linear units", "10 ReLU units"], text
+    assert acc["1 linear unit"] < acc["10 linear units"] < acc["10 ReLU units"]
+    assert acc["10 ReLU units"] >= 0.84
+    line = next(line for line in text.splitlines() if line.startswith("1: "))
+    sweep = {int(w): float(a) for w, a in re.findall(r"(\d+): ([\d.]+)", line)}
+    assert list(sweep) == [1, 2, 4, 8, 16, 32, 64, 128]
+    assert sweep[128] > sweep[8] > sweep[2], sweep

@@ -162,3 +162,29 @@ def test_regularization_explorer_menu_redraws_in_place():
     assert image.value != second
     with pytest.raises(ValueError):
         regularization_explorer({"overfit": run(3, 0.5)})
+
+
+def test_lesson_10_regularizers_close_most_of_the_gap(real_data):
+    """Runs the solution notebook: every regularizer closes at least half of the loss gap, none lowers
+    validation accuracy, and early stopping stops early."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(__file__).resolve().parents[1] / "course" / "solutions" / "10_overfitting_regularization.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    runs = {name: (float(t), float(v), int(e)) for name, t, v, e in re.findall(
+        r"^([\w ]+): train accuracy ([\d.]+), validation ([\d.]+), gap \S+ after (\d+) epochs", text, re.M)}
+    assert list(runs) == ["no regularization", "L2", "L1", "dropout", "augmentation", "early stopping"], text
+    closed = {name: (int(a), int(b)) for name, a, b in re.findall(
+        r"^\s*([\w ]+?) closes\s+(-?\d+)% of the accuracy gap and\s+(-?\d+)% of the loss gap", text, re.M)}
+    assert set(closed) == set(runs) - {"no regularization"}
+    for name, (accuracy_gap, loss_gap) in closed.items():
+        assert loss_gap >= 50, (name, closed)
+        assert accuracy_gap > 0, (name, closed)
+        assert runs[name][1] >= runs["no regularization"][1] - 0.005, (name, runs)
+    assert runs["early stopping"][2] < runs["no regularization"][2]
