@@ -29,7 +29,9 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     from dlcourse.viz.history import as_dict  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
-    widths = sorted(int(w) for w in histories)
+    histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
+    test_accuracy = {int(w): float(a) for w, a in test_accuracy.items()}
+    widths = sorted(histories)
     if not widths:
         raise ValueError("give at least one width: capacity_explorer({1: history, ...}, {1: 0.45, ...})")
     missing = [w for w in widths if w not in test_accuracy]
