@@ -6,14 +6,14 @@ The decision line of a neuron with weights ``w = (w1, w2)`` and bias ``b`` is wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 
 from dlcourse.viz.style import CLASS_COLORS, PALETTE, class_style, finish, new_figure
 
-__all__ = ["NeuronPlot", "decision_line", "plot_lines", "plot_neuron", "plot_points"]
+__all__ = ["NeuronPlot", "decision_line", "plot_lines", "plot_neuron", "plot_points", "positive_side"]
 
 
 def decision_line(w: Sequence[float], b: float, xlim: tuple[float, float],
@@ -29,6 +29,27 @@ def decision_line(w: Sequence[float], b: float, xlim: tuple[float, float],
     if w1 != 0:
         return np.full(2, -b / w1), np.array(ylim, dtype=float)
     return np.full(2, np.nan), np.full(2, np.nan)
+
+
+def positive_side(w: Sequence[float], b: float, xlim: tuple[float, float],
+                  ylim: tuple[float, float]) -> np.ndarray:
+    """The corners (k, 2) of the part of the plot where ``w1·x1 + w2·x2 + b > 0`` (k = 0 if none).
+
+    The plot rectangle cut by the decision line: its corners on the positive side plus the two
+    points where the line crosses its edges.
+    """
+    w1, w2 = float(w[0]), float(w[1])
+    corners = [(xlim[0], ylim[0]), (xlim[1], ylim[0]), (xlim[1], ylim[1]), (xlim[0], ylim[1])]
+    z = [w1 * x + w2 * y + b for x, y in corners]
+    kept: list[tuple[float, float]] = []
+    for i, (point, value) in enumerate(zip(corners, z)):
+        after, value_after = corners[(i + 1) % 4], z[(i + 1) % 4]
+        if value > 0:
+            kept.append(point)
+        if (value > 0) != (value_after > 0):  # the line crosses this edge
+            t = value / (value - value_after)
+            kept.append((point[0] + t * (after[0] - point[0]), point[1] + t * (after[1] - point[1])))
+    return np.array(kept, dtype=float).reshape(-1, 2)
 
 
 def plot_points(ax: Any, X: np.ndarray, y: np.ndarray, names: Sequence[str] = ("class 0", "class 1")) -> list[Any]:
@@ -52,21 +73,39 @@ class NeuronPlot:
     wrong: Any
     X: np.ndarray
     y: np.ndarray
-    grid: np.ndarray
     name: str
+    points: list[Any] = field(default_factory=list)
+    _fast: Any = field(default=None, init=False)
 
     def update(self, w: Sequence[float], b: float) -> int:
         """Move the line and the shading to ``w``, ``b``; returns how many points are correct."""
         w = np.asarray(w, dtype=float)
         xs, ys = decision_line(w, b, self.ax.get_xlim(), self.ax.get_ylim())
         self.line.set_data(xs, ys)
-        self.region.set_data((self.grid @ w + b > 0).astype(float).reshape(self.region.get_array().shape))
+        self.region.set_xy(positive_side(w, b, self.ax.get_xlim(), self.ax.get_ylim()))
         predicted = (self.X @ w + b > 0).astype(int)
         mistakes = self.X[predicted != self.y]
         self.wrong.set_offsets(mistakes if len(mistakes) else np.empty((0, 2)))
         correct = int((predicted == self.y).sum())
         self.ax.set_title(f"{self.name}: {correct} of {len(self.y)} points correct")
         return correct
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes, fast enough for a slider (the neuron explorer uses it).
+
+        Axes, labels and legend are drawn once; each call draws only what :meth:`update` changes
+        (shading, line, circles, title) and what lies on top of the shading (grid, frame, points).
+        """
+        if self._fast is None:
+            from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
+            def moving() -> list[Any]:
+                ax = self.ax
+                return [self.region, *ax.get_xgridlines(), *ax.get_ygridlines(), *ax.spines.values(),
+                        *self.points, self.wrong, self.line, ax.title]
+
+            self._fast = FastPNG(self.fig, moving)
+        return self._fast.png()
 
     def _repr_png_(self) -> bytes:
         return self.fig._repr_png_()
@@ -76,9 +115,9 @@ class NeuronPlot:
 
 
 def plot_neuron(X: np.ndarray, y: np.ndarray, w: Sequence[float], b: float, name: str = "data",
-                lim: tuple[float, float] | None = None, resolution: int = 120) -> NeuronPlot:
-    """A figure of the points, the decision line and the region the neuron calls class 1."""
-    from matplotlib.colors import ListedColormap  # noqa: PLC0415
+                lim: tuple[float, float] | None = None) -> NeuronPlot:
+    """A figure of the points, the decision line and the region the neuron calls class 1 (shaded)."""
+    from matplotlib.patches import Polygon  # noqa: PLC0415
 
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).astype(int)
@@ -90,19 +129,16 @@ def plot_neuron(X: np.ndarray, y: np.ndarray, w: Sequence[float], b: float, name
     ax.set_xlim(lim)
     ax.set_ylim(lim)
     ax.set_aspect("equal")
-    ticks = np.linspace(lim[0], lim[1], resolution)
-    gx, gy = np.meshgrid(ticks, ticks)
-    grid = np.column_stack([gx.ravel(), gy.ravel()])
-    shades = ListedColormap([_light(CLASS_COLORS[0]), _light(CLASS_COLORS[1])])
-    region = ax.imshow(np.zeros((resolution, resolution)), origin="lower", extent=(*lim, *lim), cmap=shades,
-                       vmin=0, vmax=1, interpolation="nearest", zorder=0)
-    plot_points(ax, X, y)
+    ax.set_facecolor(_light(CLASS_COLORS[0]))  # the side where z < 0; the polygon covers z > 0
+    region = Polygon(np.empty((0, 2)), closed=True, facecolor=_light(CLASS_COLORS[1]), edgecolor="none", zorder=0)
+    ax.add_patch(region)
+    points = plot_points(ax, X, y)
     wrong = ax.scatter([], [], s=260, facecolors="none", edgecolors=PALETTE["line"], linewidths=1.6, zorder=4,
                        label="misclassified (circled)")
     (line,) = ax.plot([], [], color=PALETTE["line"], linewidth=2, label="decision line (z = 0)")
     ax.fill([], [], color=_light(CLASS_COLORS[1]), label="shaded: neuron outputs 1")
     finish(ax, outside=True)
-    plot = NeuronPlot(fig, ax, line, region, wrong, X, y, grid, name)
+    plot = NeuronPlot(fig, ax, line, region, wrong, X, y, name, points)
     plot.update(w, b)
     return plot
 

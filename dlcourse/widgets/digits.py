@@ -2,7 +2,9 @@
 
 ``digit_browser(images, labels)`` shows one image, large, with its label and a few numbers
 about its pixels. One figure is made once; moving the slider swaps the picture's data and
-redraws it in place. The slider works with the keyboard (Tab to it, then ← →).
+re-renders only the image and its title into the same image widget (a few milliseconds, see
+:class:`dlcourse.viz.figure.FastPNG`), so it changes in place. The slider works with the
+keyboard (Tab to it, then ← →).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ def digit_browser(images: np.ndarray, labels: np.ndarray, names: Sequence[str] |
                   start: int = 0) -> Any:
     """A widget: an ``index`` slider over ``images`` and the picked image with its label."""
     import ipywidgets as widgets  # noqa: PLC0415
-    from IPython.display import clear_output, display  # noqa: PLC0415
 
-    from dlcourse.viz.images import draw_image  # noqa: PLC0415
+    from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+    from dlcourse.viz.images import as_square, draw_image  # noqa: PLC0415
     from dlcourse.viz.style import new_figure  # noqa: PLC0415
 
     count = len(images)
@@ -28,27 +30,28 @@ def digit_browser(images: np.ndarray, labels: np.ndarray, names: Sequence[str] |
                               continuous_update=True, layout={"width": "420px"},
                               tooltip="which image to show; arrow keys step one image")
     info = widgets.HTML()
-    out = widgets.Output(layout={"min_height": "300px"})
+    picture = widgets.Image(format="png", layout={"max_width": "100%"})
     fig, ax = new_figure("", "pixel column (0–27)", "pixel row (0–27)", figsize=(3.6, 3.6))
+    ax.grid(False)
     shown = draw_image(ax, images[start])
     ax.set_xticks([0, 27])
     ax.set_yticks([0, 27])
+    ax.set_title("image 0000: label 0")  # the longest title, so the layout leaves room for every one
+    fast = FastPNG(fig, [shown, ax.title, *ax.spines.values()])
 
     def draw(*_: Any) -> None:
         image = images[index.value]
         label = labels[index.value]
         text = names[int(label)] if names is not None else str(label)
-        shown.set_data(image)
+        shown.set_data(as_square(image))
         ax.set_title(f"image {index.value}: label {text}")
         info.value = (f"Label <b>{text}</b>. Pixels: {image.size} values from {int(image.min())} to "
                       f"{int(image.max())}; {int((image > 0).sum())} are not black.")
-        with out:
-            clear_output(wait=True)
-            display(fig)
+        picture.value = fast.png()
 
     index.observe(draw, names="value")
     draw()
     help_text = widgets.HTML("Drag the slider (or Tab to it and press ← →) to flip through the images.")
-    box = widgets.VBox([index, help_text, info, out])
+    box = widgets.VBox([index, help_text, info, picture])
     box.add_class("dlcourse-main")
     return box
