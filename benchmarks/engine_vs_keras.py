@@ -16,6 +16,11 @@ Printed figures:
 * the machine's float32 matmul GFLOP/s measured with NumPy on 1024x1024 matrices, and at
   the network's largest shape (128x784 @ 784x64), for reference (target: the engine
   reaches at least half of the 1024x1024 rate).
+
+``--threads N`` gives both libraries N threads (OpenBLAS for NumPy, intra-op threads for
+TensorFlow); the default leaves both at their own choice (all cores). On a machine busy
+with other work, multi-threaded BLAS on small matrices can collapse (its threads wait for
+each other's time slices), so compare ``--threads 1`` there too.
 """
 
 from __future__ import annotations
@@ -25,6 +30,20 @@ import os
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _threads_from_argv() -> int | None:
+    # Thread counts must be fixed before NumPy (OpenBLAS) is imported.
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--threads", type=int, default=None)
+    known, _ = parser.parse_known_args()
+    if known.threads:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(known.threads)
+    return known.threads
+
+
+THREADS = _threads_from_argv()
 
 import numpy as np  # noqa: E402
 
@@ -74,6 +93,7 @@ def best_time(fn, repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: all)")
     args = parser.parse_args()
 
     (x_train, y_train), _ = load_mnist()
@@ -87,6 +107,11 @@ def main() -> None:
     engine.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
     import keras  # after the engine: importing dlcourse.nn must not need TensorFlow
+    import tensorflow as tf
+
+    if THREADS:
+        tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+        tf.config.threading.set_inter_op_parallelism_threads(THREADS)
 
     reference = keras.Sequential([keras.Input((784,)), keras.layers.Dense(64, activation="relu"),
                                   keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10, activation="softmax")])
@@ -110,7 +135,8 @@ def main() -> None:
     train_acc = {name: model.evaluate(x, y, batch_size=2000, verbose=0)[1] for name, model in
                  (("engine", engine), ("keras", reference))}
 
-    print(f"MNIST epoch (60,000 images), 784-64-64-10, Adam, batch {BATCH}; best of {args.repeats + 1} runs")
+    threads = f"{THREADS} thread(s) each" if THREADS else f"default threads ({os.cpu_count()} cores)"
+    print(f"MNIST epoch (60,000 images), 784-64-64-10, Adam, batch {BATCH}; best of {args.repeats + 1} runs; {threads}")
     print(f"  engine : {results['engine']:.3f} s/epoch   (train accuracy now {train_acc['engine']:.4f})")
     print(f"  keras  : {results['keras']:.3f} s/epoch   (train accuracy now {train_acc['keras']:.4f})")
     print(f"  ratio keras/engine: {results['keras'] / results['engine']:.2f}x  (target >= 2)")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from matplotlib.figure import Figure
 
-__all__ = ["CourseFigure", "FastPNG", "canvas_png", "png_bytes"]
+__all__ = ["CourseFigure", "FastPNG", "canvas_png", "frame_png", "png_bytes"]
 
 DPI = 90
 
@@ -41,6 +41,22 @@ def canvas_png(canvas: Any) -> bytes:
     buffer = BytesIO()
     image.convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def frame_png(fig: Figure, dpi: int = 80) -> bytes:
+    """``fig`` drawn in full as PNG bytes, fast: one kept Agg canvas, no trimming, light compression.
+
+    For figures whose every part changes between frames (live training curves, a plot that
+    rescales its axes), where :class:`FastPNG` has nothing still to keep. About three times
+    faster than ``savefig``. Introduced in lesson 09 (the capacity explorer).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+
+    if fig.get_dpi() != dpi:
+        fig.set_dpi(dpi)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas_png(canvas)
 
 
 class FastPNG:

@@ -176,7 +176,7 @@ class LivePlot(Callback):
         self.figure = fig
 
     def _redraw(self) -> None:
-        from io import BytesIO  # noqa: PLC0415
+        from dlcourse.viz.figure import frame_png  # noqa: PLC0415
 
         if self.figure is None:
             self._build_figure()
@@ -189,7 +189,5 @@ class LivePlot(Callback):
             ax.autoscale_view()
             ax.set_xlim(0.5, max(self._epochs, count, 2) + 0.5)
         self.widget  # noqa: B018 - make sure the picture exists (shown or not)
-        buffer = BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=80, facecolor="white")  # no trimming: faster
-        self._image.value = buffer.getvalue()
+        self._image.value = frame_png(self.figure)
         self.redraws += 1

@@ -26,6 +26,7 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+    from dlcourse.viz.figure import frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
@@ -88,7 +89,7 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
         params = (784 + 1) * width + (width + 1) * 10
         readout.value = (f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
                          f"{train[-1]:.3f}, test accuracy <b>{test_accuracy[width]:.3f}</b>")
-        image.value = _png(fig)
+        image.value = frame_png(fig)
 
     slider.observe(draw, names="value")
     draw()
@@ -97,11 +98,3 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     box.add_class("dlcourse-main")
     return box
 
-
-def _png(fig: Any) -> bytes:
-    """The figure as PNG bytes, fast: fixed layout, no trimming."""
-    from io import BytesIO  # noqa: PLC0415
-
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, facecolor="white")
-    return buffer.getvalue()

@@ -26,6 +26,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+    from dlcourse.viz.figure import frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict, best_epoch  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
@@ -95,7 +96,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         gap_run = run["accuracy"][-1] - run["val_accuracy"][-1]
         readout.value = (f"Last epoch, accuracy gap (training − validation): <i>{baseline}</i> {gap_base:+.3f}, "
                          f"<b>{name}</b> {gap_run:+.3f}; {name} trained {len(run['loss'])} epochs.")
-        image.value = _png(fig)
+        image.value = frame_png(fig)
 
     menu.observe(draw, names="value")
     metric.observe(draw, names="value")
@@ -105,11 +106,3 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     box.add_class("dlcourse-main")
     return box
 
-
-def _png(fig: Any) -> bytes:
-    """The figure as PNG bytes, fast: fixed layout, no trimming."""
-    from io import BytesIO  # noqa: PLC0415
-
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, facecolor="white")
-    return buffer.getvalue()
