@@ -22,9 +22,48 @@ from jupyter_client.manager import start_new_kernel
 
 TARGET_MS = 100.0
 
-#: (label, "module:factory", keyword arguments) for every widget a lesson shows.
-WIDGETS: list[tuple[str, str, dict]] = [
-    ("01 neuron explorer", "dlcourse.widgets.neuron:neuron_explorer", {}),
+#: Curves shaped like a training history, for the explorers of lessons 09 and 10: the widgets'
+#: redraw time does not depend on the values, only on how many epochs and runs they draw.
+_CURVES = textwrap.dedent('''
+    import numpy as np
+    def _history(epochs, seed):
+        r = np.random.default_rng(seed); e = np.arange(1, epochs + 1)
+        loss = 0.3 + np.exp(-e / 5) + 0.01 * r.random(epochs); val = loss + 0.02 * e * r.random()
+        return {"loss": list(loss), "val_loss": list(val), "accuracy": list(1 - loss / 2), "val_accuracy": list(1 - val / 2)}
+''')
+
+#: (label, setup code run first in the kernel, expression that builds the widget): every
+#: lesson's widgets, built as the lesson builds them.
+WIDGETS: list[tuple[str, str, str]] = [
+    ("00 digit browser", "from dlcourse.data import load_mnist\n(x, y), _ = load_mnist()",
+     "importlib.import_module('dlcourse.widgets.digits').digit_browser(x[:500], y[:500])"),
+    ("01 neuron explorer", "", "importlib.import_module('dlcourse.widgets.neuron').neuron_explorer(start='AND')"),
+    ("02 activation explorer", "", "importlib.import_module('dlcourse.widgets.activations').activation_explorer()"),
+    ("03 forward explorer", "", "importlib.import_module('dlcourse.widgets.forward').forward_explorer()"),
+    ("04 loss explorer", "", "importlib.import_module('dlcourse.widgets.losses').loss_explorer()"),
+    ("05 slope explorer", "", "importlib.import_module('dlcourse.widgets.backprop').slope_explorer()"),
+    ("06 learning-rate explorer", "",
+     "importlib.import_module('dlcourse.widgets.descent').learning_rate_explorer(curve='quadratic', learning_rate=0.1)"),
+    ("07 optimizer race", "", "importlib.import_module('dlcourse.widgets.optimizer_race').optimizer_race(surface='ravine')"),
+    ("08 prediction browser",
+     "import dlcourse.nn as nn\nfrom dlcourse.data import load_mnist\n(x, y), (xt, yt) = load_mnist()\n"
+     "m = nn.Sequential([nn.Dense(64, activation='relu', input_shape=(784,)), nn.Dense(64, activation='relu'), "
+     "nn.Dense(10, activation='softmax')])\nm.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+     "m.fit(x.reshape(-1, 784) / 255, y, epochs=1, batch_size=128, verbose=0)\n"
+     "p = m.predict(xt.reshape(-1, 784) / 255)",
+     "importlib.import_module('dlcourse.widgets.predictions').prediction_browser(xt, yt, p)"),
+    ("09 capacity explorer", _CURVES + "sweep = {w: _history(12, w) for w in (1, 2, 4, 8, 16, 32, 64, 128)}",
+     "importlib.import_module('dlcourse.widgets.capacity').capacity_explorer(sweep, {w: 0.8 for w in sweep})"),
+    ("10 regularization explorer",
+     _CURVES + "runs = {n: _history(40, i) for i, n in enumerate(['none', 'L2', 'L1', 'dropout', 'augmentation', 'early stopping'])}",
+     "importlib.import_module('dlcourse.widgets.regularization').regularization_explorer(runs, baseline='none')"),
+    ("11 playground", "", "importlib.import_module('dlcourse.playground.widget').playground_widget()"),
+    ("12 feature-map explorer",
+     "from dlcourse.seeding import import_keras\nfrom dlcourse.data import load_mnist\nkeras = import_keras()\n"
+     "_, (xt, yt) = load_mnist()\ncnn = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(16, 3, activation='relu'), "
+     "keras.layers.MaxPooling2D(2), keras.layers.Conv2D(32, 3, activation='relu')])\n"
+     "from dlcourse.widgets.filters import conv_feature_maps\ndigit = xt[0][..., None] / 255\nmaps = conv_feature_maps(cnn, digit)",
+     "importlib.import_module('dlcourse.widgets.filters').feature_map_explorer(digit, maps)"),
 ]
 
 KERNEL_CODE = textwrap.dedent('''
@@ -54,9 +93,11 @@ KERNEL_CODE = textwrap.dedent('''
         span = c.max - c.min
         return [type(c.value)(c.min + span * f) for f in (0.3, 0.6, 0.8, 0.5)][:n]
 
-    def _bench(label, target, kwargs):
-        module, name = target.split(":")
-        widget = getattr(importlib.import_module(module), name)(**kwargs)
+    def _bench(label, setup, expression):
+        namespace = {"importlib": importlib}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(setup, namespace)
+        widget = eval(expression, namespace)
         with contextlib.redirect_stdout(io.StringIO()):
             display(widget)
         times, slowest = [], ("", 0.0)
@@ -80,7 +121,7 @@ def main() -> int:
     results = []
     try:
         kc.execute_interactive("%matplotlib inline\n" + KERNEL_CODE, timeout=120)
-        for label, target, kwargs in WIDGETS:
+        for label, setup, expression in WIDGETS:
             lines: list[str] = []
 
             def keep(msg, lines=lines):
@@ -89,7 +130,7 @@ def main() -> int:
                 elif msg["msg_type"] == "error":
                     lines.append(json.dumps({"label": label, "error": msg["content"]["evalue"]}) + "\n")
 
-            code = f"print(json.dumps(_bench({label!r}, {target!r}, {kwargs!r})))"
+            code = f"print(json.dumps(_bench({label!r}, {setup!r}, {expression!r})))"
             kc.execute_interactive(code, output_hook=keep, timeout=600)
             results.append(json.loads("".join(lines).strip().splitlines()[-1]))
     finally:

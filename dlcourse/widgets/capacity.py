@@ -25,8 +25,7 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
-    from dlcourse.viz.figure import frame_png  # noqa: PLC0415
+    from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 

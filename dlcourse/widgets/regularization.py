@@ -25,8 +25,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
-    from dlcourse.viz.figure import frame_png  # noqa: PLC0415
+    from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict, best_epoch  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
