@@ -2,11 +2,15 @@
 
 ``check(name, answer)`` is given the learner's object explicitly; it is never looked up in the
 notebook's globals. Every function here returns an object that displays itself (HTML in
-JupyterLab, text in a terminal) and never raises into the notebook.
+JupyterLab, text in a terminal) and never raises into the notebook, with one exception for
+maintainers: with the environment variable ``DLCOURSE_CHECKS_MUST_PASS=1``, a check that does not
+pass raises :class:`CheckNotPassed`, so running the solution notebooks (the test suite does, with
+nbval) proves that every check in them passes.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from dlcourse.exercises.checking import run_exercise
@@ -15,7 +19,13 @@ from dlcourse.exercises.core import reference as _reference
 from dlcourse.exercises.feedback import ERROR, Hint, Report
 from dlcourse.exercises.tracking import ProgressView, record
 
-__all__ = ["check", "hint", "progress", "reference"]
+__all__ = ["CHECKS_MUST_PASS_ENV", "CheckNotPassed", "check", "hint", "progress", "reference"]
+
+CHECKS_MUST_PASS_ENV = "DLCOURSE_CHECKS_MUST_PASS"
+
+
+class CheckNotPassed(AssertionError):
+    """Raised by :func:`check` only under ``DLCOURSE_CHECKS_MUST_PASS=1``, when a check does not pass."""
 
 _HINTS_SHOWN: dict[str, int] = {}
 
@@ -40,6 +50,8 @@ def check(name: str, answer: Any, *, save: bool = True) -> Report:
             note = f"Your progress could not be saved ({type(exc).__name__}: {exc})."
         if note:
             report.notes.append(note)
+    if os.environ.get(CHECKS_MUST_PASS_ENV) == "1" and report.status != "passed":
+        raise CheckNotPassed(f"{CHECKS_MUST_PASS_ENV}=1 and this check did not pass:\n{report}")
     return report
 
 

@@ -3,10 +3,12 @@
 For each lesson this test opens the notebook, waits for the kernel, runs all cells from the
 Run menu, saves, and then asserts that:
 
-* no cell raised (read from the saved notebook's outputs, with the traceback in the failure);
+* no cell raised or wrote to stderr (read from the saved notebook's outputs);
+* every check cell reads "not attempted yet" (the learner copy is run unfilled, and a learner
+  who skips an exercise can still run the rest of the lesson);
 * every widget rendered (no "Error displaying widget", nothing stuck on "Loading widget");
-* moving one control of the lesson's main widget — the one carrying the CSS class
-  ``dlcourse-main`` — with the keyboard changes what it shows.
+* the lesson has exactly one main widget — the one carrying the CSS class ``dlcourse-main`` —
+  and moving its first control with the keyboard changes what it shows.
 
 A screenshot of each lesson is saved (see the ``screenshot_dir`` fixture).
 """
@@ -68,7 +70,20 @@ def _saved_errors(path: Path) -> list[str]:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 errors.append(f"cell {index}: {output['ename']}: {output['evalue']}")
+            elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                errors.append(f"cell {index} wrote to stderr: {''.join(output['text'])[:300]}")
     return errors
+
+
+def _check_reports(path: Path) -> list[str]:
+    """The plain-text output of every check cell of the saved notebook."""
+    notebook = json.loads(path.read_text())
+    reports = []
+    for cell in notebook["cells"]:
+        if cell.get("metadata", {}).get("dlcourse", {}).get("role") == "check":
+            reports.append("".join("".join(o.get("data", {}).get("text/plain", o.get("text", "")))
+                                   for o in cell.get("outputs", [])))
+    return reports
 
 
 def _unexecuted(path: Path) -> list[int]:
@@ -110,6 +125,8 @@ def test_lesson_runs_in_jupyterlab(lesson, lab, chromium, screenshot_dir):
         assert not errors, f"{lesson} raised in the browser:\n" + "\n".join(errors)
         missing = _unexecuted(saved)
         assert not missing, f"{lesson}: code cells {missing} did not run"
+        reports = _check_reports(saved)
+        assert reports and all("not attempted yet" in r for r in reports), f"{lesson}: {reports}"
 
         # Widgets: give them a moment to render, then look for failure messages.
         page.wait_for_timeout(2000)
@@ -118,14 +135,13 @@ def test_lesson_runs_in_jupyterlab(lesson, lab, chromium, screenshot_dir):
         _wait_for(page, lambda: "Loading widget" not in page.inner_text(NOTEBOOK), 20, "widgets to finish loading")
 
         main = page.locator(f"{NOTEBOOK} .dlcourse-main")
-        if main.count():
-            main = main.first
-            main.scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)
-            before_image = main.screenshot()
-            _nudge_first_control(main, page)
-            _wait_for(page, lambda: main.screenshot() != before_image, 20,
-                      f"{lesson}'s main widget to change after moving a control")
+        assert main.count() == 1, f"{lesson} shows {main.count()} main widgets (.dlcourse-main), not one"
+        main.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        before_image = main.screenshot()
+        _nudge_first_control(main, page)
+        _wait_for(page, lambda: main.screenshot() != before_image, 20,
+                  f"{lesson}'s main widget to change after moving a control")
         page.screenshot(path=str(screenshot_dir / f"{Path(lesson).stem}.png"), full_page=False)
     except BaseException:
         page.screenshot(path=str(screenshot_dir / f"{Path(lesson).stem}-FAILED.png"))

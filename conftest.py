@@ -4,6 +4,11 @@
 progress and downloads made by tests (and by the notebook kernels nbval starts, which inherit
 the environment) land there. Data stays reachable: if ``DLCOURSE_DATA`` is unset but the real
 cache already holds datasets, ``DLCOURSE_DATA`` is pointed at that cache (read only).
+
+While nbval runs a solution notebook (``course/solutions``), ``DLCOURSE_CHECKS_MUST_PASS=1``
+makes every ``check(...)`` that does not pass raise, so a solution whose check fails fails its
+cell. It lives here, at the root, so that it also applies when one notebook is tested alone
+(``python -m pytest course/solutions/03_forward_propagation.ipynb``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from dlcourse import paths
+from dlcourse.exercises.api import CHECKS_MUST_PASS_ENV
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,6 +32,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config._dlcourse_home = home  # type: ignore[attr-defined]
     os.environ[paths.HOME_ENV] = home
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Solution notebooks run by nbval must pass every check: while their cells run (set before
+    their kernel starts) ``check()`` raises when a check does not pass. Unit tests keep plain
+    reports."""
+    if type(item).__name__ == "IPyNbCell" and "solutions" in item.path.parts:
+        os.environ[CHECKS_MUST_PASS_ENV] = "1"
+    else:
+        os.environ.pop(CHECKS_MUST_PASS_ENV, None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
