@@ -54,6 +54,16 @@ class Lab:
         """The URL opening ``path`` alone in a fresh JupyterLab workspace named ``workspace``."""
         return f"{self.base_url}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
 
+    def shut_down_kernels(self) -> None:
+        """Shut down every running kernel (each lesson's kernel holds up to 1.5 GB)."""
+        request = urllib.request.Request(f"{self.base_url}/api/kernels?token={self.token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            delete = urllib.request.Request(f"{self.base_url}/api/kernels/{kernel['id']}?token={self.token}",
+                                            method="DELETE")
+            urllib.request.urlopen(delete, timeout=30).close()
+
     def stop(self) -> None:
         """Stop the server and everything it started (kernels included), by process group."""
         if self.process.poll() is None:

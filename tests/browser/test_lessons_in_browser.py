@@ -148,6 +148,7 @@ def test_lesson_runs_in_jupyterlab(lesson, lab, chromium, screenshot_dir):
         raise
     finally:
         context.close()
+        lab.shut_down_kernels()
 
 
 def _nudge_first_control(main, page) -> None:
