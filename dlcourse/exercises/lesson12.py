@@ -2,7 +2,7 @@
 
 ``12.conv_output``: for a ``Conv2D`` with Keras' defaults (``padding="valid"``, stride 1) on
 square inputs of ``size × size × in_channels``, return ``(output size, number of parameters)``.
-The lesson then checks the answer against the CNN it trained, layer by layer.
+The lesson then prints what Keras counts for the two convolutions of the CNN it trained.
 """
 
 from __future__ import annotations
