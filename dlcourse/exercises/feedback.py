@@ -11,7 +11,7 @@ from typing import Any
 
 from dlcourse.viz.style import PALETTE
 
-__all__ = ["CaseResult", "Hint", "Report"]
+__all__ = ["CaseResult", "Hint", "Report", "TextDisplay"]
 
 PASSED, PARTIAL, FAILED, NOT_ATTEMPTED, ERROR = "passed", "partial", "failed", "not attempted", "error"
 
@@ -53,8 +53,26 @@ class CaseResult:
         return cls(label, 0.0, points, message, "wrong")
 
 
-@dataclass
-class Report:
+class TextDisplay:
+    """Shows itself as text in a terminal and in IPython's plain display: ``str(self)``, which is
+    ``lines()`` joined (HTML, where a class has it, comes from its ``_repr_html_``)."""
+
+    def lines(self) -> list[str]:
+        """The object as lines of text."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+@dataclass(repr=False)
+class Report(TextDisplay):
     """The result of ``check(name, obj)``: shown as HTML in notebooks, as text elsewhere."""
 
     exercise: str
@@ -113,15 +131,6 @@ class Report:
         out += [f"  {note}" for note in self.notes]
         return out
 
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
     def _repr_html_(self) -> str:
         if self.status == PASSED:
             colour, mark = PALETTE["ok"], "✓"
@@ -153,8 +162,8 @@ class Report:
                 "max_points": self.max_points, "cases": [asdict(c) for c in self.cases], "notes": self.notes}
 
 
-@dataclass
-class Hint:
+@dataclass(repr=False)
+class Hint(TextDisplay):
     """One hint of an exercise; shows as HTML in notebooks and as text elsewhere."""
 
     exercise: str
@@ -165,12 +174,6 @@ class Hint:
     def __str__(self) -> str:
         tail = " (that was the last hint)" if self.level == self.count and self.count > 1 else ""
         return f"Hint {self.level} of {self.count} for {self.exercise}{tail}: {self.text}"
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
 
     def _repr_html_(self) -> str:
         tail = " (that was the last hint)" if self.level == self.count and self.count > 1 else ""

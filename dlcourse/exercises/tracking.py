@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dlcourse import paths
-from dlcourse.exercises.feedback import NOT_ATTEMPTED, PASSED, Report
+from dlcourse.exercises.feedback import NOT_ATTEMPTED, PASSED, Report, TextDisplay
 from dlcourse.viz.style import PALETTE
 
 __all__ = ["LessonProgress", "ProgressView", "load_lesson", "progress_file", "record", "summary"]
@@ -165,7 +165,7 @@ def _bar(fraction: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-class ProgressView:
+class ProgressView(TextDisplay):
     """Your progress through the course: a bar per lesson (HTML in notebooks, text elsewhere)."""
 
     def __init__(self) -> None:
@@ -179,15 +179,6 @@ class ProgressView:
                        f"{row.points:g}/{row.max_points:g} points, {row.passed}/{row.exercises} exercises passed")
         out += [f"  Note: {n}" for n in self.notes]
         return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
 
     def _repr_html_(self) -> str:
         rows = []
