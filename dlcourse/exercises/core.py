@@ -18,6 +18,7 @@ Two kinds of exercise:
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -25,15 +26,27 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+import numpy as np
+
 from dlcourse.exercises.compare import format_value
 from dlcourse.exercises.feedback import CaseResult
 
 __all__ = [
     "Case", "Exercise", "ExerciseError", "Misconception", "all_exercises", "extend", "get_exercise",
-    "lesson", "lesson_exercises", "lesson_ids", "lesson_title", "reference", "register",
+    "lesson", "lesson_exercises", "lesson_ids", "lesson_title", "quiet", "reference", "register",
 ]
 
 NAME_PATTERN = re.compile(r"^(\d\d)\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def quiet(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` with NumPy's floating-point warnings off, for a :class:`Misconception`: a
+    known-wrong variant may overflow, divide by zero or take sqrt(-1) on the cases."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
+    return wrapper
 
 
 class ExerciseError(LookupError):

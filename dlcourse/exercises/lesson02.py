@@ -16,12 +16,9 @@ the check prepares its expected answers, and must not print warnings into the no
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
-
 import numpy as np
 
-from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
+from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 from dlcourse.nn import activations as _engine
 
 lesson("02", "Activation functions")
@@ -49,14 +46,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return _engine.softmax(z)
 
 
-def _quiet(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function`` with NumPy's floating-point warnings silenced."""
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with np.errstate(all="ignore"):
-            return function(*args, **kwargs)
-    return wrapper
-
 
 def _rows(e: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
@@ -82,15 +71,15 @@ register(Exercise(
         Case((np.array([-40.0, -12.5, 12.5, 40.0]),)),
     ],
     misconceptions=[
-        Misconception("lost the minus", _quiet(lambda z: 1 / (1 + np.exp(z))),
+        Misconception("lost the minus", quiet(lambda z: 1 / (1 + np.exp(z))),
                       "you wrote e^(+z); the sigmoid is 1 / (1 + e^(−z)), which is above 0.5 for positive z."),
-        Misconception("precedence", _quiet(lambda z: 1 / 1 + np.exp(-z)),
+        Misconception("precedence", quiet(lambda z: 1 / 1 + np.exp(-z)),
                       "`1 / 1 + np.exp(-z)` is 1 + e^(−z): Python divides before it adds. "
                       "Put the denominator in parentheses: `1 / (1 + np.exp(-z))`."),
-        Misconception("no one plus", _quiet(lambda z: 1 / np.exp(-z)),
+        Misconception("no one plus", quiet(lambda z: 1 / np.exp(-z)),
                       "you left out the 1 in the denominator: 1 / e^(−z) is just e^z. "
                       "The sigmoid is 1 / (1 + e^(−z))."),
-        Misconception("tanh", _quiet(np.tanh),
+        Misconception("tanh", quiet(np.tanh),
                       "that is tanh, which runs from −1 to 1; the sigmoid runs from 0 to 1: 1 / (1 + e^(−z))."),
     ],
     hints=[
@@ -195,28 +184,28 @@ register(Exercise(
              label="large scores z = [[1000, 1001, 1002], [-1002, -1001, -1000], [-1000, 0, 1000]]"),
     ],
     misconceptions=[
-        Misconception("not stable", _quiet(lambda z: _rows(np.exp(z))),
+        Misconception("not stable", quiet(lambda z: _rows(np.exp(z))),
                       "your softmax is not stable: e^1000 overflows to inf and inf / inf is NaN (and e^−1000 "
                       "underflows to 0, giving 0 / 0). Subtract each row's largest score first, "
                       "`z - z.max(axis=-1, keepdims=True)`: softmax does not change, and no exponent is positive."),
-        Misconception("batch max", _quiet(lambda z: _rows(np.exp(z - np.max(z)))),
+        Misconception("batch max", quiet(lambda z: _rows(np.exp(z - np.max(z)))),
                       "you subtracted the largest score of the whole batch; a row far below it underflows to "
                       "0 / 0. Subtract each row's own maximum: `z.max(axis=-1, keepdims=True)`."),
-        Misconception("wrong axis", _quiet(lambda z: (lambda e: e / e.sum(axis=0, keepdims=True))(_stable_exp(z, 0))),
+        Misconception("wrong axis", quiet(lambda z: (lambda e: e / e.sum(axis=0, keepdims=True))(_stable_exp(z, 0))),
                       _WRONG_AXIS),
         Misconception("wrong axis (rows shifted)",
-                      _quiet(lambda z: (lambda e: e / e.sum(axis=0, keepdims=True))(_stable_exp(z, -1))),
+                      quiet(lambda z: (lambda e: e / e.sum(axis=0, keepdims=True))(_stable_exp(z, -1))),
                       _WRONG_AXIS),
-        Misconception("whole batch", _quiet(lambda z: (lambda e: e / e.sum())(_stable_exp(z, None))),
+        Misconception("whole batch", quiet(lambda z: (lambda e: e / e.sum())(_stable_exp(z, None))),
                       "you divided by the sum over the whole batch, so the rows do not each sum to 1: "
                       "use `e.sum(axis=-1, keepdims=True)`."),
-        Misconception("no keepdims", _quiet(lambda z: (lambda e: e / e.sum(axis=-1))(_stable_exp(z))),
+        Misconception("no keepdims", quiet(lambda z: (lambda e: e / e.sum(axis=-1))(_stable_exp(z))),
                       "you divided by `e.sum(axis=-1)` without `keepdims=True`: the row sums have shape (m,), and "
                       "NumPy lined them up with the columns instead of the rows."),
-        Misconception("no exp", _quiet(lambda z: z / z.sum(axis=-1, keepdims=True)),
+        Misconception("no exp", quiet(lambda z: z / z.sum(axis=-1, keepdims=True)),
                       "you divided the scores by their sum without exponentiating: softmax uses e^z, which makes "
                       "every term positive (and the largest score the most likely)."),
-        Misconception("sigmoid", _quiet(lambda z: 1 / (1 + np.exp(-z))),
+        Misconception("sigmoid", quiet(lambda z: 1 / (1 + np.exp(-z))),
                       "you applied the sigmoid to each score on its own; softmax divides e^z by the sum of its row, "
                       "so that the row sums to 1."),
     ],

@@ -13,12 +13,11 @@ the check prepares its expected answers (``log(0)`` would otherwise print a warn
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
-from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
+from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 
 lesson("04", "Loss functions")
 
@@ -46,14 +45,6 @@ def categorical_crossentropy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     per_example = -np.sum(t * np.log(p), axis=-1)
     return float(np.mean(per_example))
 
-
-def _quiet(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function`` with NumPy's floating-point warnings silenced."""
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with np.errstate(all="ignore"):
-            return function(*args, **kwargs)
-    return wrapper
 
 
 def _bce_terms(t: np.ndarray, p: np.ndarray, eps: float | None = EPSILON, log: Callable = np.log,
@@ -142,23 +133,23 @@ register(Exercise(
              label="a prediction of exactly 0 for target 1: targets [1, 1, 0], predictions [0, 0.5, 0.5]"),
     ],
     misconceptions=[
-        Misconception("not clipped", _quiet(lambda t, p: np.mean(_bce_terms(t, p, eps=None))), _NO_CLIP),
-        Misconception("swapped", _quiet(lambda t, p: np.mean(_bce_terms(p, t))), _SWAPPED),
-        Misconception("forgot (1 - y)", _quiet(lambda t, p: np.mean(_bce_terms(t, p, second_term=False))),
+        Misconception("not clipped", quiet(lambda t, p: np.mean(_bce_terms(t, p, eps=None))), _NO_CLIP),
+        Misconception("swapped", quiet(lambda t, p: np.mean(_bce_terms(p, t))), _SWAPPED),
+        Misconception("forgot (1 - y)", quiet(lambda t, p: np.mean(_bce_terms(t, p, second_term=False))),
                       "you left out the (1 − y) · ln(1 − p) term, so examples whose target is 0 cost nothing: "
                       "−(y ln p + (1 − y) ln(1 − p))."),
-        Misconception("forgot the mean", _quiet(lambda t, p: np.sum(_bce_terms(t, p))),
+        Misconception("forgot the mean", quiet(lambda t, p: np.sum(_bce_terms(t, p))),
                       "you added up the examples' losses; Keras averages them over the batch (divide by the "
                       "number of examples), so the loss does not grow with the batch size."),
-        Misconception("per example", _quiet(lambda t, p: np.mean(_bce_terms(t, p), axis=-1) if np.ndim(t) > 1
+        Misconception("per example", quiet(lambda t, p: np.mean(_bce_terms(t, p), axis=-1) if np.ndim(t) > 1
                                             else _bce_terms(t, p)), _PER_EXAMPLE),
-        Misconception("log2", _quiet(lambda t, p: np.mean(_bce_terms(t, p, log=np.log2))), _LOG2),
-        Misconception("log10", _quiet(lambda t, p: np.mean(_bce_terms(t, p, log=np.log10))),
+        Misconception("log2", quiet(lambda t, p: np.mean(_bce_terms(t, p, log=np.log2))), _LOG2),
+        Misconception("log10", quiet(lambda t, p: np.mean(_bce_terms(t, p, log=np.log10))),
                       "you used log base 10; Keras uses the natural logarithm, `np.log`."),
-        Misconception("forgot the minus", _quiet(lambda t, p: -np.mean(_bce_terms(t, p))),
+        Misconception("forgot the minus", quiet(lambda t, p: -np.mean(_bce_terms(t, p))),
                       "your loss is negative: the logarithm of a probability is ≤ 0, so cross-entropy puts a minus "
                       "in front, −(y ln p + (1 − y) ln(1 − p)), to make the loss ≥ 0."),
-        Misconception("epsilon 1e-15", _quiet(lambda t, p: np.mean(_bce_terms(t, p, eps=1e-15))),
+        Misconception("epsilon 1e-15", quiet(lambda t, p: np.mean(_bce_terms(t, p, eps=1e-15))),
                       "you clipped at 1e-15; Keras clips at 1e-7 (`keras.backend.epsilon()`), so a certain, wrong "
                       "prediction costs −ln(1e-7) ≈ 16.1."),
     ],
@@ -189,25 +180,25 @@ register(Exercise(
              rtol=1e-5, label="a probability of exactly 0 on the true class"),
     ],
     misconceptions=[
-        Misconception("not clipped", _quiet(lambda t, p: np.mean(np.sum(_ce_terms(t, p, eps=None), axis=-1))),
+        Misconception("not clipped", quiet(lambda t, p: np.mean(np.sum(_ce_terms(t, p, eps=None), axis=-1))),
                       _NO_CLIP.replace(" (1 − p is 0 when p = 1)", "")),
-        Misconception("averaged over classes", _quiet(lambda t, p: np.mean(_ce_terms(t, p))),
+        Misconception("averaged over classes", quiet(lambda t, p: np.mean(_ce_terms(t, p))),
                       "you averaged over the classes as well; cross-entropy sums over the classes (only the true "
                       "class's term is non-zero) and then averages over the examples: "
                       "`np.mean(np.sum(..., axis=-1))`."),
-        Misconception("forgot the mean", _quiet(lambda t, p: np.sum(_ce_terms(t, p))),
+        Misconception("forgot the mean", quiet(lambda t, p: np.sum(_ce_terms(t, p))),
                       "you added up the examples' losses; Keras averages them over the batch (divide by the "
                       "number of examples), so the loss does not grow with the batch size."),
-        Misconception("per example", _quiet(lambda t, p: np.sum(_ce_terms(t, p), axis=-1)), _PER_EXAMPLE),
-        Misconception("swapped", _quiet(lambda t, p: np.mean(np.sum(_ce_terms(p, t), axis=-1))), _SWAPPED),
-        Misconception("log2", _quiet(lambda t, p: np.mean(np.sum(_ce_terms(t, p, log=np.log2), axis=-1))), _LOG2),
-        Misconception("binary formula per class", _quiet(lambda t, p: np.mean(np.sum(_bce_terms(t, p), axis=-1))),
+        Misconception("per example", quiet(lambda t, p: np.sum(_ce_terms(t, p), axis=-1)), _PER_EXAMPLE),
+        Misconception("swapped", quiet(lambda t, p: np.mean(np.sum(_ce_terms(p, t), axis=-1))), _SWAPPED),
+        Misconception("log2", quiet(lambda t, p: np.mean(np.sum(_ce_terms(t, p, log=np.log2), axis=-1))), _LOG2),
+        Misconception("binary formula per class", quiet(lambda t, p: np.mean(np.sum(_bce_terms(t, p), axis=-1))),
                       "you added (1 − y) · ln(1 − p) terms for the other classes: that is binary cross-entropy per "
                       "class (for multi-label problems). Categorical cross-entropy is −Σ y ln p."),
-        Misconception("binary cross-entropy", _quiet(lambda t, p: np.mean(_bce_terms(t, p))),
+        Misconception("binary cross-entropy", quiet(lambda t, p: np.mean(_bce_terms(t, p))),
                       "that is binary cross-entropy applied to each class (Keras' `binary_crossentropy` on one-hot "
                       "targets). Categorical cross-entropy is −Σ y ln p, summed over the classes."),
-        Misconception("forgot the minus", _quiet(lambda t, p: -np.mean(np.sum(_ce_terms(t, p), axis=-1))),
+        Misconception("forgot the minus", quiet(lambda t, p: -np.mean(np.sum(_ce_terms(t, p), axis=-1))),
                       "your loss is negative: the logarithm of a probability is ≤ 0, so cross-entropy puts a minus "
                       "in front, −Σ y ln p, to make the loss ≥ 0."),
     ],

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
+from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 
 lesson("07", "Optimizers")
 
@@ -44,13 +44,6 @@ def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int
     alpha = learning_rate * (1 - beta_2 ** t) ** 0.5 / (1 - beta_1 ** t)  # a Python float: keeps w's dtype
     return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
-
-def _quiet(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``function`` with NumPy's warnings off: a wrong variant may divide by zero or take sqrt(-1)."""
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        with np.errstate(all="ignore"):
-            return function(*args, **kwargs)
-    return wrapped
 
 
 # --- known-wrong momentum steps ----------------------------------------------------------------
@@ -146,7 +139,7 @@ def _adam_variant(w, g, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, 
 
 
 def _adam_mis(**options: Any) -> Callable[..., Any]:
-    return _quiet(lambda *args, **kwargs: _adam_variant(*args, **kwargs, **options))
+    return quiet(lambda *args, **kwargs: _adam_variant(*args, **kwargs, **options))
 
 
 _ADAM_LABEL = "w = {w}, g = {g}, m = {m}, v = {v}, t = {t}, learning_rate = {lr}, beta_1 = {b1}, beta_2 = {b2}, epsilon = {eps}"

@@ -131,7 +131,8 @@ def call_builder(build: Callable[[], Any], name: str) -> tuple[Any, str | None]:
     return model, None
 
 
-def _skipped(labels: list[str], why: str) -> list[CaseResult]:
+def skipped(labels: list[str], why: str) -> list[CaseResult]:
+    """One "skipped" result (worth 1 point) per label, each saying ``why`` it was not checked."""
     return [CaseResult(label, 0.0, 1.0, why, "skipped") for label in labels]
 
 
@@ -141,7 +142,7 @@ def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
              "output: 10 units", "output and loss agree", "compiled"]
     model, problem = call_builder(build, "build_relu_model")
     if problem is not None:
-        return [CaseResult.wrong(parts[0], problem)] + _skipped(parts[1:], "not checked (fix the first problem)")
+        return [CaseResult.wrong(parts[0], problem)] + skipped(parts[1:], "not checked (fix the first problem)")
     from dlcourse.seeding import import_keras  # noqa: PLC0415
 
     keras = import_keras()
@@ -163,7 +164,7 @@ def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
     if len(dense) != 2:
         results.append(CaseResult.wrong(parts[2], f"your model has {len(dense)} Dense layers; this one has two: "
                                         "the hidden layer and the output layer"))
-        return results + _skipped(parts[3:], "not checked: fix the number of Dense layers first")
+        return results + skipped(parts[3:], "not checked: fix the number of Dense layers first")
     hidden, output = dense
     if hidden.units == 10:
         results.append(CaseResult.ok(parts[2]))

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from dlcourse.exercises.core import Exercise, lesson, register
 from dlcourse.exercises.feedback import CaseResult
-from dlcourse.exercises.lesson09 import activation_name, call_builder
+from dlcourse.exercises.lesson09 import activation_name, call_builder, skipped
 
 lesson("10", "Overfitting and regularization")
 
@@ -73,10 +73,6 @@ def make_early_stopping() -> Any:
     return import_keras().callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
 
 
-def _skipped(labels: list[str], why: str) -> list[CaseResult]:
-    return [CaseResult(label, 0.0, 1.0, why, "skipped") for label in labels]
-
-
 def _regularizer_factors(regularizer: Any) -> tuple[str, float, float] | None:
     """``(kind, l1, l2)`` of a Keras regularizer, or None for none."""
     if regularizer is None:
@@ -103,21 +99,35 @@ def _hidden_and_output(model: Any, keras: Any) -> tuple[list[Any], Any, str | No
     return hidden, output, None
 
 
-def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
-    """Build the learner's model and check where its L2 penalty sits and how strong it is."""
-    parts = ["returns a Keras model", "same layers as the lesson's network", "penalty on the hidden layers' weights",
-             f"L2, factor {L2_FACTOR:g}", "output layer left alone"]
-    model, problem = call_builder(build, "build_l2_model")
+def _build_and_find_layers(build: Callable[[], Any], name: str,
+                           parts: list[str]) -> tuple[Any, Any, list[Any], Any, list[CaseResult]]:
+    """Call the learner's ``build`` and find the hidden and output Dense layers of its model.
+
+    Returns ``(keras, model, hidden, output, results)``: ``results`` holds the verdicts on the
+    first two ``parts`` (a Keras model; the lesson's layers). When either fails, ``model`` is None
+    and ``results`` already covers every part, the rest skipped.
+    """
+    model, problem = call_builder(build, name)
     if problem is not None:
-        return [CaseResult.wrong(parts[0], problem)] + _skipped(parts[1:], "not checked (fix the first problem)")
+        return None, None, [], None, [CaseResult.wrong(parts[0], problem)] + \
+            skipped(parts[1:], "not checked (fix the first problem)")
     from dlcourse.seeding import import_keras  # noqa: PLC0415
 
     keras = import_keras()
     hidden, output, problem = _hidden_and_output(model, keras)
     if problem is not None:
-        return [CaseResult.ok(parts[0]), CaseResult.wrong(parts[1], problem)] + \
-            _skipped(parts[2:], "not checked: fix the layers first")
-    results = [CaseResult.ok(parts[0]), CaseResult.ok(parts[1])]
+        return keras, None, [], None, [CaseResult.ok(parts[0]), CaseResult.wrong(parts[1], problem)] + \
+            skipped(parts[2:], "not checked: fix the layers first")
+    return keras, model, hidden, output, [CaseResult.ok(parts[0]), CaseResult.ok(parts[1])]
+
+
+def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
+    """Build the learner's model and check where its L2 penalty sits and how strong it is."""
+    parts = ["returns a Keras model", "same layers as the lesson's network", "penalty on the hidden layers' weights",
+             f"L2, factor {L2_FACTOR:g}", "output layer left alone"]
+    keras, model, hidden, output, results = _build_and_find_layers(build, "build_l2_model", parts)
+    if model is None:
+        return results
     kernel = [_regularizer_factors(layer.kernel_regularizer) for layer in hidden]
     if all(k is not None for k in kernel):
         results.append(CaseResult.ok(parts[2]))
@@ -169,20 +179,12 @@ def check_dropout_model(build: Callable[[], Any]) -> list[CaseResult]:
             if "rate" in str(exc).lower():
                 return [CaseResult.wrong(parts[0], "Keras refused your Dropout rate: the rate is a fraction of the units "
                                          "to drop, between 0 and 1. Write `Dropout(0.5)`, not `Dropout(50)`")] + \
-                    _skipped(parts[1:], "not checked (fix the first problem)")
+                    skipped(parts[1:], "not checked (fix the first problem)")
         except Exception:  # noqa: BLE001 - reported by call_builder below
             pass
-    model, problem = call_builder(build, "build_dropout_model")
-    if problem is not None:
-        return [CaseResult.wrong(parts[0], problem)] + _skipped(parts[1:], "not checked (fix the first problem)")
-    from dlcourse.seeding import import_keras  # noqa: PLC0415
-
-    keras = import_keras()
-    hidden, output, problem = _hidden_and_output(model, keras)
-    if problem is not None:
-        return [CaseResult.ok(parts[0]), CaseResult.wrong(parts[1], problem)] + \
-            _skipped(parts[2:], "not checked: fix the layers first")
-    results = [CaseResult.ok(parts[0]), CaseResult.ok(parts[1])]
+    keras, model, hidden, output, results = _build_and_find_layers(build, "build_dropout_model", parts)
+    if model is None:
+        return results
     layers = list(model.layers)
     after = []
     for layer in hidden:
@@ -231,11 +233,11 @@ def check_early_stopping(callback: Any) -> list[CaseResult]:
     if isinstance(callback, type) or callable(callback) and not hasattr(callback, "monitor"):
         return [CaseResult.wrong(parts[0], "`early_stop` should be the callback object itself: "
                                  "`early_stop = keras.callbacks.EarlyStopping(...)`")] + \
-            _skipped(parts[1:], "not checked (fix the first problem)")
+            skipped(parts[1:], "not checked (fix the first problem)")
     if not isinstance(callback, keras.callbacks.EarlyStopping):
         return [CaseResult.wrong(parts[0], f"`early_stop` is a {type(callback).__name__}; create it with "
                                  "`keras.callbacks.EarlyStopping(...)`")] + \
-            _skipped(parts[1:], "not checked (fix the first problem)")
+            skipped(parts[1:], "not checked (fix the first problem)")
     results = [CaseResult.ok(parts[0])]
     monitor = str(callback.monitor)
     if monitor == "val_loss":
