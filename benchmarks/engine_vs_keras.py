@@ -17,6 +17,9 @@ Printed figures:
   the network's largest shape (128x784 @ 784x64), for reference (target: the engine
   reaches at least half of the 1024x1024 rate).
 
+``benchmarks/engine_profile.py`` shows where the engine's step time goes and the floor
+that the matmuls, Adam's element-wise passes and the batch gather set for any NumPy engine.
+
 ``--threads N`` gives both libraries N threads (OpenBLAS for NumPy, intra-op threads for
 TensorFlow); the default leaves both at their own choice (all cores). On a machine busy
 with other work, multi-threaded BLAS on small matrices can collapse (its threads wait for
