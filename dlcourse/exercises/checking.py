@@ -198,7 +198,7 @@ def run_exercise(exercise: Exercise, answer: Any, time_limit: float | None = Non
     for index, (case, (expected, wrong)) in enumerate(zip(exercise.cases, prepared)):
         label = ("extra test" if case.extra else "") or exercise.label(case)
         if stopped:
-            report.cases.append(CaseResult(label, 0.0, case.points, stopped, "skipped"))
+            report.cases.append(CaseResult.skipped(label, stopped, case.points))
             continue
         outcome, value, runtime_warnings = _call(exercise, answer, case, limit)
         if outcome == "value":

@@ -52,6 +52,11 @@ class CaseResult:
         """A failed case worth ``points`` (for custom checks)."""
         return cls(label, 0.0, points, message, "wrong")
 
+    @classmethod
+    def skipped(cls, label: str, why: str, points: float = 1.0) -> "CaseResult":
+        """A case not checked (it depends on one that failed): no points, and ``why``."""
+        return cls(label, 0.0, points, why, "skipped")
+
 
 class TextDisplay:
     """Shows itself as text in a terminal and in IPython's plain display: ``str(self)``, which is

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from dlcourse.exercises.core import Exercise, lesson, register
 from dlcourse.exercises.feedback import CaseResult
+from dlcourse.exercises.keras_models import activation_name, call_builder, first_problem
 
 lesson("08", "Your first Keras network")
 
@@ -66,14 +67,6 @@ def _ordinal(index: int) -> str:
     return _ORDINALS[index] if index < len(_ORDINALS) else f"number {index + 1}"
 
 
-def _activation_name(layer: Any) -> str:
-    config = layer.get_config()
-    activation = config.get("activation", "linear")
-    if isinstance(activation, dict):  # a serialized activation object
-        activation = activation.get("config", {}).get("name") or activation.get("class_name", "?")
-    return str(activation).lower()
-
-
 def _loss_name(loss: Any) -> str:
     if isinstance(loss, str):
         name = loss
@@ -99,47 +92,19 @@ def _metric_names(metrics: Any) -> list[str]:
     return names
 
 
-def _call_builder(build: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Call the learner's ``build_model``; returns ``(model, None)`` or ``(None, message)``."""
-    try:
-        model = build()
-    except NotImplementedError:
-        raise  # the check reads "not attempted yet" when it is the placeholder's own line
-    except (TypeError, ValueError) as exc:
-        text = str(exc)
-        if "'lr'" in text or "lr=" in text or "argument 'lr'" in text:
-            return None, ("you passed `lr=`, which Keras 3 does not accept: use `learning_rate=` "
-                          "(for example `keras.optimizers.Adam(learning_rate=0.0005)`).")
-        if "'decay'" in text:
-            return None, ("you passed `decay=`, which Keras 3 optimizers do not accept; "
-                          "this spec needs no decay.")
-        return None, f"`build_model()` raised {type(exc).__name__}: {text}"
-    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
-        return None, f"`build_model()` raised {type(exc).__name__}: {exc}"
-    return model, None
-
-
 def check_model(build: Callable[[], Any]) -> list[CaseResult]:
     """Call ``build()`` and compare the model it returns with :data:`SPEC`, one result per part."""
     parts = ["returns a compiled Keras model", "input", "Dense layers and units", "activations", "loss",
              "optimizer", "learning rate", "metrics"]
-    if not callable(build) or hasattr(build, "layers"):  # a Keras model is callable too
-        return [CaseResult.wrong(parts[0], f"expected the function `build_model`, got {type(build).__name__}: "
-                                 "pass the function itself, without calling it")] + \
-               [CaseResult(p, 0.0, 1.0, "not checked", "skipped") for p in parts[1:]]
-    model, problem = _call_builder(build)
-    from dlcourse.seeding import import_keras  # noqa: PLC0415
-
-    keras = import_keras()
-    if problem is None and not isinstance(model, keras.Model):
-        problem = (f"`build_model()` returned {type(model).__name__}, not a Keras model: "
-                   "end it with `return model`")
+    model, problem = call_builder(build, "build_model")
     if problem is None and not getattr(model, "compiled", False):
         problem = ("the model is not compiled: call `model.compile(optimizer=..., loss=..., metrics=...)` "
                    "before returning it")
     if problem is not None:
-        return [CaseResult.wrong(parts[0], problem)] + \
-               [CaseResult(p, 0.0, 1.0, "not checked (fix the first problem)", "skipped") for p in parts[1:]]
+        return first_problem(parts, problem)
+    from dlcourse.seeding import import_keras  # noqa: PLC0415
+
+    keras = import_keras()
     return [CaseResult.ok(parts[0])] + [
         _check_input(model, keras, parts[1]),
         _check_units(model, keras, parts[2]),
@@ -193,11 +158,11 @@ def _effective_activations(model: Any, keras: Any) -> list[str]:
     for index, layer in enumerate(layers):
         if not isinstance(layer, keras.layers.Dense):
             continue
-        name = _activation_name(layer)
+        name = activation_name(layer)
         following = layers[index + 1] if index + 1 < len(layers) else None
         if name == "linear" and following is not None:
             if isinstance(following, keras.layers.Activation):
-                name = _activation_name(following)
+                name = activation_name(following)
             elif isinstance(following, keras.layers.Softmax):
                 name = "softmax"
             elif isinstance(following, keras.layers.ReLU):
@@ -210,7 +175,7 @@ def _check_activations(model: Any, keras: Any, label: str) -> CaseResult:
     got = _effective_activations(model, keras)
     expected = [activation for _, activation in SPEC["dense"]]
     if len(got) != len(expected):
-        return CaseResult(label, 0.0, 1.0, "not checked: fix the number of Dense layers first", "skipped")
+        return CaseResult.skipped(label, "not checked: fix the number of Dense layers first")
     for index in range(len(expected) - 1):
         if got[index] != expected[index]:
             return CaseResult.wrong(label, f"your {_ordinal(index)} Dense layer uses activation '{got[index]}', "

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 from dlcourse.exercises.feedback import CaseResult
+from dlcourse.exercises.keras_models import activation_name, call_builder, first_problem, skipped
 
 lesson("09", "Capacity and non-linearity")
 
@@ -82,17 +83,6 @@ def build_relu_model() -> Any:
     return model
 
 
-def activation_name(layer: Any) -> str:
-    """The name of a Keras layer's activation (``"relu"``, ``"linear"``, ...), lower case."""
-    config = layer.get_config()
-    activation = config.get("activation", "linear")
-    if isinstance(activation, dict):
-        activation = activation.get("config", {}).get("name") or activation.get("class_name", "?")
-    if callable(activation):
-        activation = getattr(activation, "__name__", str(activation))
-    return str(activation).lower()
-
-
 def loss_reads_logits(model: Any) -> tuple[str, bool | None]:
     """The compiled loss's name and its ``from_logits`` setting (None when it cannot be told)."""
     loss = model.loss
@@ -111,38 +101,13 @@ def loss_reads_logits(model: Any) -> tuple[str, bool | None]:
     return str(name).lower(), from_logits
 
 
-def call_builder(build: Callable[[], Any], name: str) -> tuple[Any, str | None]:
-    """Call a learner's model-building function; returns ``(model, None)`` or ``(None, message)``."""
-    if not callable(build) or hasattr(build, "layers"):
-        return None, (f"expected the function `{name}`, got {type(build).__name__}: pass the function itself, "
-                      "without calling it")
-    try:
-        model = build()
-    except NotImplementedError:
-        raise  # the check reads "not attempted yet" when it is the placeholder's own line
-    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return None, f"`{name}()` raised {type(exc).__name__}: {text}"
-    from dlcourse.seeding import import_keras  # noqa: PLC0415
-
-    keras = import_keras()
-    if not isinstance(model, keras.Model):
-        return None, f"`{name}()` returned {type(model).__name__}, not a Keras model: end it with `return model`"
-    return model, None
-
-
-def skipped(labels: list[str], why: str) -> list[CaseResult]:
-    """One "skipped" result (worth 1 point) per label, each saying ``why`` it was not checked."""
-    return [CaseResult(label, 0.0, 1.0, why, "skipped") for label in labels]
-
-
 def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
     """Build the learner's model and compare it with the lesson's ReLU model, part by part."""
     parts = ["returns a Keras model", "input of 28 × 28 images", "hidden layer: 10 units", "hidden activation",
              "output: 10 units", "output and loss agree", "compiled"]
     model, problem = call_builder(build, "build_relu_model")
     if problem is not None:
-        return [CaseResult.wrong(parts[0], problem)] + skipped(parts[1:], "not checked (fix the first problem)")
+        return first_problem(parts, problem)
     from dlcourse.seeding import import_keras  # noqa: PLC0415
 
     keras = import_keras()
@@ -184,7 +149,7 @@ def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
     results.append(CaseResult.ok(parts[4]) if output.units == 10 else
                    CaseResult.wrong(parts[4], f"your output layer has {output.units} units; one per class: 10"))
     if not getattr(model, "compiled", False):
-        results.append(CaseResult(parts[5], 0.0, 1.0, "not checked: the model is not compiled", "skipped"))
+        results.append(CaseResult.skipped(parts[5], "not checked: the model is not compiled"))
         results.append(CaseResult.wrong(parts[6], "call `model.compile(optimizer=..., loss=..., metrics=[\"accuracy\"])` "
                                         "before returning the model"))
         return results

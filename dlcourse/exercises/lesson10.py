@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from dlcourse.exercises.core import Exercise, lesson, register
 from dlcourse.exercises.feedback import CaseResult
-from dlcourse.exercises.lesson09 import activation_name, call_builder, skipped
+from dlcourse.exercises.keras_models import activation_name, call_builder, first_problem, skipped
 
 lesson("10", "Overfitting and regularization")
 
@@ -109,8 +109,7 @@ def _build_and_find_layers(build: Callable[[], Any], name: str,
     """
     model, problem = call_builder(build, name)
     if problem is not None:
-        return None, None, [], None, [CaseResult.wrong(parts[0], problem)] + \
-            skipped(parts[1:], "not checked (fix the first problem)")
+        return None, None, [], None, first_problem(parts, problem)
     from dlcourse.seeding import import_keras  # noqa: PLC0415
 
     keras = import_keras()
@@ -149,7 +148,7 @@ def check_l2_model(build: Callable[[], Any]) -> list[CaseResult]:
                                         "`kernel_regularizer=keras.regularizers.L2(0.03)` to both hidden Dense layers"))
     present = [k for k in kernel if k is not None]
     if not present:
-        results.append(CaseResult(parts[3], 0.0, 1.0, "not checked: no penalty on the hidden layers", "skipped"))
+        results.append(CaseResult.skipped(parts[3], "not checked: no penalty on the hidden layers"))
     else:
         kind, l1, l2 = present[0]
         if l1 and not l2:
@@ -172,16 +171,6 @@ def check_dropout_model(build: Callable[[], Any]) -> list[CaseResult]:
     """Build the learner's model and check its Dropout layers: where they are and their rate."""
     parts = ["returns a Keras model", "same Dense layers as the lesson's network", "a Dropout after each hidden layer",
              "rate 0.5", "nothing after the output layer"]
-    if callable(build) and not hasattr(build, "layers"):
-        try:
-            build()
-        except ValueError as exc:
-            if "rate" in str(exc).lower():
-                return [CaseResult.wrong(parts[0], "Keras refused your Dropout rate: the rate is a fraction of the units "
-                                         "to drop, between 0 and 1. Write `Dropout(0.5)`, not `Dropout(50)`")] + \
-                    skipped(parts[1:], "not checked (fix the first problem)")
-        except Exception:  # noqa: BLE001 - reported by call_builder below
-            pass
     keras, model, hidden, output, results = _build_and_find_layers(build, "build_dropout_model", parts)
     if model is None:
         return results
@@ -206,7 +195,7 @@ def check_dropout_model(build: Callable[[], Any]) -> list[CaseResult]:
                                         "needs its own `keras.layers.Dropout(0.5)`"))
     rates = [float(d.rate) for d in dropouts]
     if not rates:
-        results.append(CaseResult(parts[3], 0.0, 1.0, "not checked: no Dropout layer", "skipped"))
+        results.append(CaseResult.skipped(parts[3], "not checked: no Dropout layer"))
     elif all(math.isclose(r, DROPOUT_RATE) for r in rates):
         results.append(CaseResult.ok(parts[3]))
     elif any(math.isclose(r, 1 - DROPOUT_RATE) for r in rates) and DROPOUT_RATE != 0.5:
@@ -231,13 +220,11 @@ def check_early_stopping(callback: Any) -> list[CaseResult]:
 
     keras = import_keras()
     if isinstance(callback, type) or callable(callback) and not hasattr(callback, "monitor"):
-        return [CaseResult.wrong(parts[0], "`early_stop` should be the callback object itself: "
-                                 "`early_stop = keras.callbacks.EarlyStopping(...)`")] + \
-            skipped(parts[1:], "not checked (fix the first problem)")
+        return first_problem(parts, "`early_stop` should be the callback object itself: "
+                                    "`early_stop = keras.callbacks.EarlyStopping(...)`")
     if not isinstance(callback, keras.callbacks.EarlyStopping):
-        return [CaseResult.wrong(parts[0], f"`early_stop` is a {type(callback).__name__}; create it with "
-                                 "`keras.callbacks.EarlyStopping(...)`")] + \
-            skipped(parts[1:], "not checked (fix the first problem)")
+        return first_problem(parts, f"`early_stop` is a {type(callback).__name__}; create it with "
+                                    "`keras.callbacks.EarlyStopping(...)`")
     results = [CaseResult.ok(parts[0])]
     monitor = str(callback.monitor)
     if monitor == "val_loss":
