@@ -115,3 +115,22 @@ def test_feature_map_explorer_changes_picture_per_filter_and_layer():
     assert picture.value != before and "filter <b>2</b>" in readout.value
     menu.value = list(layers)[1]
     assert slider.max == 5 and slider.value == 0
+
+
+@pytest.mark.parametrize("start", [0, 3])
+def test_a_menu_change_redraws_once_and_restarts_the_slider(start: int) -> None:
+    import ipywidgets as widgets
+
+    from dlcourse.widgets.browsing import browse
+
+    sizes = {"few": 4, "many": 9}
+    slider = widgets.IntSlider(value=start, min=0, max=sizes["few"] - 1)
+    menu = widgets.Dropdown(options=list(sizes), value="few")
+    draws = []
+    browse(slider, menu, lambda choice: sizes[choice], lambda *_: draws.append((menu.value, slider.value)))
+    assert draws == [("few", start)]  # drawn once when made
+    menu.value = "many"
+    assert draws[1:] == [("many", 0)]  # one redraw, on the new choice, from its first item
+    assert slider.max == 8
+    slider.value = 5
+    assert draws[-1] == ("many", 5)

@@ -51,7 +51,7 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
 
     from dlcourse.viz.images import as_square, draw_image  # noqa: PLC0415
     from dlcourse.viz.style import new_figure  # noqa: PLC0415
-    from dlcourse.widgets.predictions import FigureImage  # noqa: PLC0415
+    from dlcourse.widgets.browsing import FigureImage, browse  # noqa: PLC0415
 
     names = list(layers)
     first = layers[names[0]]
@@ -103,15 +103,7 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
                          f"{float(feature.max()):.2f}.")
         picture.render()
 
-    def change_layer(*_: Any) -> None:
-        with slider.hold_trait_notifications():
-            slider.value = 0
-            slider.max = layers[menu.value]["maps"].shape[-1] - 1
-        draw()
-
-    slider.observe(draw, names="value")
-    menu.observe(change_layer, names="value")
-    draw()
+    browse(slider, menu, lambda layer: layers[layer]["maps"].shape[-1], draw)
     help_text = widgets.HTML(
         "<b>filter</b>: which filter to look at (drag, or Tab to the slider and press ← →). "
         "<b>layer</b>: the first or the second convolution. Middle: the filter's weights; "

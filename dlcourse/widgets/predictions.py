@@ -16,40 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["FigureImage", "prediction_browser"]
-
-
-class FigureImage:
-    """A matplotlib figure shown in an ``ipywidgets.Image`` and re-rendered in place.
-
-    The layout is computed once; each :meth:`render` draws the figure once with Agg and encodes
-    it as a quickly compressed PNG, which is cheaper than ``display(fig)`` (that draws twice to
-    trim the margins). Used by the lesson 08 and lesson 12 widgets.
-    """
-
-    def __init__(self, fig: Any, width: str = "auto") -> None:
-        import ipywidgets as widgets  # noqa: PLC0415
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-
-        from dlcourse.viz.figure import DPI  # noqa: PLC0415
-
-        self.fig = fig
-        fig.set_dpi(DPI)
-        self.canvas = FigureCanvasAgg(fig)
-        self.canvas.draw()
-        fig.set_layout_engine("none")  # keep the positions found by the first layout
-        self.widget = widgets.Image(format="png", layout={"width": width})
-
-    def render(self) -> None:
-        """Draw the figure and put the PNG into the Image widget."""
-        from io import BytesIO  # noqa: PLC0415
-
-        from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
-
-        self.canvas.draw()
-        buffer = BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).convert("RGB").save(buffer, "png", compress_level=1)
-        self.widget.value = buffer.getvalue()
+__all__ = ["prediction_browser"]
 
 
 def prediction_browser(images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray,
@@ -61,6 +28,7 @@ def prediction_browser(images: np.ndarray, labels: np.ndarray, probabilities: np
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.gallery import PredictionPlot, mistake_indices  # noqa: PLC0415
+    from dlcourse.widgets.browsing import FigureImage, browse  # noqa: PLC0415
 
     images = np.asarray(images)
     labels = np.asarray(labels).ravel()
@@ -94,15 +62,7 @@ def prediction_browser(images: np.ndarray, labels: np.ndarray, probabilities: np
                          f"with probability {confidence:.1%}; the label is <b>{plot.names[int(labels[index])]}</b>.")
         picture.render()
 
-    def change_subset(*_: Any) -> None:
-        with slider.hold_trait_notifications():
-            slider.value = 0
-            slider.max = len(subsets[menu.value]) - 1
-        draw()
-
-    slider.observe(draw, names="value")
-    menu.observe(change_subset, names="value")
-    draw()
+    browse(slider, menu, lambda choice: len(subsets[choice]), draw)
     help_text = widgets.HTML(
         "<b>image</b>: which image to show (drag, or Tab to the slider and press ← →). "
         "<b>show</b>: all test images, or only those the network got wrong. "
