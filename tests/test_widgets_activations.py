@@ -5,31 +5,13 @@ control change stays well inside the 100 ms budget."""
 from __future__ import annotations
 
 import statistics
-import time
 
 import ipywidgets as W
 import numpy as np
 import pytest
 
 from dlcourse.widgets.activations import activation_explorer, describe_slope
-
-CONTROLS = (W.FloatSlider, W.IntSlider, W.Dropdown, W.Checkbox)
-
-
-def _walk(widget):
-    """Every widget inside ``widget``, in page order (depth first)."""
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
-def _parts(box):
-    widgets = list(_walk(box))
-    controls = [w for w in widgets if isinstance(w, CONTROLS)]
-    image = next(w for w in widgets if isinstance(w, W.Image))
-    readout = [w for w in widgets if isinstance(w, W.HTML)][-1]
-    return controls, image, readout
-
+from widget_helpers import cpu_times, parts
 
 @pytest.fixture(scope="module")
 def explorer():
@@ -38,14 +20,14 @@ def explorer():
 
 def test_it_is_the_main_widget_and_its_first_control_is_the_z_slider(explorer):
     assert "dlcourse-main" in explorer._dom_classes
-    controls, image, readout = _parts(explorer)
+    controls, image, readout = parts(explorer)
     assert isinstance(controls[0], W.FloatSlider) and controls[0].description == "z"
     assert bytes(image.value).startswith(b"\x89PNG")
     assert "sigmoid" in readout.value and "0.9526" in readout.value and "0.0452" in readout.value
 
 
 def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
-    (z, menu), image, readout = _parts(explorer)
+    (z, menu), image, readout = parts(explorer)
     picture, text = bytes(image.value), readout.value
     z.value = z.value + 0.5  # what five presses of → do in the browser test
     assert bytes(image.value) != picture and readout.value != text
@@ -62,7 +44,7 @@ def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
     ("linear", -3.0, -3.0, 1.0),
 ])
 def test_every_activation_of_the_menu_shows_its_value_and_slope(explorer, name, z, value, slope):
-    (z_slider, menu), image, readout = _parts(explorer)
+    (z_slider, menu), image, readout = parts(explorer)
     before = bytes(image.value)
     menu.value = name
     z_slider.value = z
@@ -81,13 +63,8 @@ def test_the_readout_names_dead_and_saturated_units():
 
 def test_a_control_change_costs_well_under_100_ms():
     box = activation_explorer()
-    (z_slider, menu), image, _ = _parts(box)
-    cpu = []
-    for control, values in ((z_slider, [-4.0, -1.0, 0.5, 2.5, 5.0]), (menu, ["relu", "tanh", "swish", "sigmoid"])):
-        for value in values:
-            start = time.process_time()
-            control.value = value
-            cpu.append(time.process_time() - start)
+    (z_slider, menu), image, _ = parts(box)
+    cpu = cpu_times(((z_slider, [-4.0, -1.0, 0.5, 2.5, 5.0]), (menu, ["relu", "tanh", "swish", "sigmoid"])))
     # CPU time, not wall time: the test machine is shared. Every background is drawn up front,
     # so even switching the activation only pastes pixels and draws the point and tangent.
     assert statistics.median(cpu) < 0.05, cpu

@@ -5,30 +5,13 @@ change stays well inside the 100 ms budget."""
 from __future__ import annotations
 
 import statistics
-import time
 
 import ipywidgets as W
 import numpy as np
 import pytest
 
 from dlcourse.widgets.losses import loss_explorer
-
-CONTROLS = (W.FloatSlider, W.IntSlider, W.Dropdown, W.Checkbox)
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
-def _parts(box):
-    widgets = list(_walk(box))
-    controls = [w for w in widgets if isinstance(w, CONTROLS)]
-    image = next(w for w in widgets if isinstance(w, W.Image))
-    readout = [w for w in widgets if isinstance(w, W.HTML)][-1]
-    return controls, image, readout
-
+from widget_helpers import cpu_times, parts
 
 def _bce(p, y):
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -41,7 +24,7 @@ def explorer():
 
 def test_it_is_the_main_widget_and_its_first_control_is_the_prediction_slider(explorer):
     assert "dlcourse-main" in explorer._dom_classes
-    controls, image, readout = _parts(explorer)
+    controls, image, readout = parts(explorer)
     first = controls[0]
     assert isinstance(first, W.FloatSlider) and first.description == "prediction p" and first.value == 0.1
     assert bytes(image.value).startswith(b"\x89PNG")
@@ -50,7 +33,7 @@ def test_it_is_the_main_widget_and_its_first_control_is_the_prediction_slider(ex
 
 
 def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
-    (p, target, slope), image, readout = _parts(explorer)
+    (p, target, slope), image, readout = parts(explorer)
     picture, text = bytes(image.value), readout.value
     p.value = round(p.value + 0.05, 2)  # what five presses of → do in the browser test
     assert bytes(image.value) != picture and readout.value != text
@@ -59,7 +42,7 @@ def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
 
 
 def test_target_and_slope_menus_change_the_picture_and_the_numbers(explorer):
-    (p, target, slope), image, readout = _parts(explorer)
+    (p, target, slope), image, readout = parts(explorer)
     p.value = 0.8
     before = bytes(image.value)
     target.value = 0
@@ -76,12 +59,7 @@ def test_target_and_slope_menus_change_the_picture_and_the_numbers(explorer):
 
 def test_a_control_change_costs_well_under_100_ms():
     box = loss_explorer()
-    (p, target, slope), _, _ = _parts(box)
-    cpu = []
-    for control, values in ((p, [0.3, 0.6, 0.9, 0.05]), (target, [0, 1, 0]), (slope, ["z", "p", "z"])):
-        for value in values:
-            start = time.process_time()
-            control.value = value
-            cpu.append(time.process_time() - start)
+    (p, target, slope), _, _ = parts(box)
+    cpu = cpu_times(((p, [0.3, 0.6, 0.9, 0.05]), (target, [0, 1, 0]), (slope, ["z", "p", "z"])))
     assert statistics.median(cpu) < 0.05, cpu
     assert max(cpu) < 0.1, cpu
