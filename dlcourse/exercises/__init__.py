@@ -16,8 +16,7 @@ in ``dlcourse/exercises/lessonNN.py``. Names are resolved lazily, so importing t
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from dlcourse.lazy import attach
 
 __all__ = ["Case", "CaseResult", "Exercise", "Misconception", "check", "extend", "get_exercise", "hint",
            "lesson", "progress", "reference", "register"]
@@ -29,11 +28,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"dlcourse.exercises.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'dlcourse.exercises' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _WHERE)

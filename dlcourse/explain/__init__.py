@@ -17,8 +17,7 @@ imported when a walk-through is first made.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from dlcourse.lazy import attach
 
 __all__ = ["BackwardPass", "ForwardPass", "backward", "forward"]
 
@@ -26,11 +25,4 @@ _WHERE = {"forward": "walkthrough", "backward": "walkthrough", "ForwardPass": "w
           "BackwardPass": "walkthrough"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"dlcourse.explain.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'dlcourse.explain' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _WHERE)

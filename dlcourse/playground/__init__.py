@@ -13,8 +13,7 @@ Introduced in lesson 11.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from dlcourse.lazy import attach
 
 __all__ = ["Playground", "PlaygroundConfig", "PlaygroundModel", "playground"]
 
@@ -22,11 +21,4 @@ _WHERE = {"Playground": "widget", "playground": "widget", "PlaygroundConfig": "c
           "PlaygroundModel": "model"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"dlcourse.playground.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'dlcourse.playground' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _WHERE)
