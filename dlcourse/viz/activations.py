@@ -14,7 +14,6 @@ The values come from :mod:`dlcourse.nn.activations`, whose names and defaults ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -146,17 +145,13 @@ class FastRedraw:
 
     def png(self, key: Any) -> bytes:
         """The figure as PNG bytes: the background for ``key`` plus the moving artists as they are now."""
-        from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
 
         self.canvas.restore_region(self._background(key))
         renderer = self.canvas.get_renderer()
         for artist in self.moving:
             artist.draw(renderer)
-        width, height = self.canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return canvas_png(self.canvas)
 
 
 @dataclass(repr=False)

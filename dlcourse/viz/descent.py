@@ -15,7 +15,6 @@ such a figure to PNG quickly by redrawing only what changed (widgets stay under 
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -89,7 +88,7 @@ class BlitPNG:
 
     def png(self) -> bytes:
         """The figure as PNG bytes."""
-        from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
 
         artists = [a for a in self.animated() if a is not None]
         if self._background is None:
@@ -105,11 +104,7 @@ class BlitPNG:
             artist.set_animated(True)
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        buffer = self.canvas.buffer_rgba()
-        image = Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw", "RGBA", 0, 1)
-        out = BytesIO()
-        image.convert("RGB").save(out, format="PNG", compress_level=1)
-        return out.getvalue()
+        return canvas_png(self.canvas)
 
 
 def _curve_grid(curve: Any, points: int = 300) -> tuple[np.ndarray, np.ndarray]:

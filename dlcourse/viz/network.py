@@ -136,10 +136,9 @@ class NetworkPlot:
         Used by widgets, which redraw on every slider move. The title is part of the
         background: change it with :meth:`update` before the first call only.
         """
-        from io import BytesIO  # noqa: PLC0415
-
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-        from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+
+        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
 
         if self._canvas is None:
             self._canvas = FigureCanvasAgg(self.fig)
@@ -159,11 +158,7 @@ class NetworkPlot:
         renderer = self._canvas.get_renderer()
         for artist in moving:
             artist.draw(renderer)
-        width, height = self._canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return canvas_png(self._canvas)
 
     def _repr_png_(self) -> bytes:
         return self.fig._repr_png_()

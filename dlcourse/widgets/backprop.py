@@ -12,7 +12,6 @@ Introduced in lesson 05.
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any, Sequence
 
 import numpy as np
@@ -70,17 +69,13 @@ class _SlopePlot:
         self.tangent.set_data(xs, loss + slope * (xs - w))
 
     def png(self) -> bytes:
-        from PIL import Image  # noqa: PLC0415
+        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
 
         self.canvas.restore_region(self.background)
         renderer = self.canvas.get_renderer()
         for artist in (self.curve, self.tangent, self.point):
             artist.draw(renderer)
-        width, height = self.canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return canvas_png(self.canvas)
 
 
 def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y: Any = None,
