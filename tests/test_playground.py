@@ -303,16 +303,6 @@ def test_keras_code_button_shows_the_code(pg):
     assert pg.keras_code() in __import__("html").unescape(pg.extra_output.value)
 
 
-def test_control_changes_are_fast_enough(pg):
-    pg.noise.value = 0.1  # warm up
-    times = []
-    for value in (0.0, 0.2, 0.3, 0.1):
-        start = time.perf_counter()
-        pg.noise.value = value
-        times.append(time.perf_counter() - start)
-    assert min(times) < 0.5  # the target is 100 ms (benchmarks/playground.py); generous for a shared machine
-
-
 def test_play_in_a_real_kernel_keeps_other_cells_running():
     """In a Jupyter kernel: play, run another cell (it returns at once), steps advance, pause stops."""
     from jupyter_client.manager import start_new_kernel

@@ -1,17 +1,16 @@
 """The loss explorer of lesson 04, driven from Python: every control changes the picture and
-the numbers, the first control of the main widget is the prediction slider, and a control
-change stays well inside the 100 ms budget."""
+the numbers, the first control of the main widget is the prediction slider (redraw times:
+``benchmarks/widgets.py``)."""
 
 from __future__ import annotations
-
-import statistics
 
 import ipywidgets as W
 import numpy as np
 import pytest
 
 from dlcourse.widgets.losses import loss_explorer
-from widget_helpers import cpu_times, parts
+from widget_helpers import parts
+
 
 def _bce(p, y):
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -55,11 +54,3 @@ def test_target_and_slope_menus_change_the_picture_and_the_numbers(explorer):
     # Through a sigmoid: cross-entropy pushes the logit by p - y, squared error by 2 (p - y) p (1 - p).
     assert "(dL/dz = +0.800)" in readout.value
     assert f"(dL/dz = {2 * 0.8 * 0.8 * 0.2:+.3f})" in readout.value
-
-
-def test_a_control_change_costs_well_under_100_ms():
-    box = loss_explorer()
-    (p, target, slope), _, _ = parts(box)
-    cpu = cpu_times(((p, [0.3, 0.6, 0.9, 0.05]), (target, [0, 1, 0]), (slope, ["z", "p", "z"])))
-    assert statistics.median(cpu) < 0.05, cpu
-    assert max(cpu) < 0.1, cpu

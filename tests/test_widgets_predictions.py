@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -71,19 +69,6 @@ def test_mismatched_lengths_are_refused():
     images, labels, probabilities = _data()
     with pytest.raises(ValueError, match="same length"):
         prediction_browser(images[:5], labels, probabilities)
-
-
-def test_one_slider_move_is_fast():
-    images, labels, probabilities = _data()
-    slider, *_ = _controls(prediction_browser(images, labels, probabilities))
-    times = []
-    for value in range(1, 8):
-        start = time.process_time()
-        slider.value = value
-        times.append(time.process_time() - start)
-    # The kernel's own work per move (CPU time, so that other processes on a shared machine do
-    # not count); the target is 100 ms on a quiet laptop.
-    assert np.median(times) < 0.15, times
 
 
 def test_feature_map_explorer_changes_picture_per_filter_and_layer():
