@@ -14,13 +14,16 @@ The values come from :mod:`dlcourse.nn.activations`, whose names and defaults ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
 from dlcourse.viz.style import OKABE_ITO, PALETTE, finish, new_figure
 
-__all__ = ["ACTIVATION_LABELS", "ActivationPlot", "FastRedraw", "activation_values", "plot_activation_point",
+if TYPE_CHECKING:
+    from dlcourse.viz.figure import FastPNG
+
+__all__ = ["ACTIVATION_LABELS", "ActivationPlot", "activation_values", "plot_activation_point",
            "plot_activations", "plot_gradient_decay"]
 
 #: The element-wise activations the pictures know, with the name shown in legends and menus.
@@ -114,46 +117,6 @@ def _label_axes(ax: Any, title: str, ylabel: str) -> None:
     ax.set_axisbelow(True)
 
 
-class FastRedraw:
-    """Re-render a figure quickly when only a few of its artists move (the widgets use it).
-
-    Everything except the ``moving`` artists is drawn once per *background key* (for example
-    the activation's name) and kept as pixels; :meth:`png` pastes those pixels back, draws
-    just the moving artists on top, and encodes the result as PNG. A slider step then costs
-    a few milliseconds instead of a full redraw of axes, ticks and text. Introduced in lesson 02.
-    """
-
-    def __init__(self, fig: Any, moving: Sequence[Any]) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-
-        self.fig = fig
-        self.canvas = FigureCanvasAgg(fig)
-        self.moving = list(moving)
-        self._backgrounds: dict[Any, Any] = {}
-
-    def _background(self, key: Any) -> Any:
-        if key not in self._backgrounds:
-            for artist in self.moving:
-                artist.set_visible(False)
-            try:
-                self.canvas.draw()
-                self._backgrounds[key] = self.canvas.copy_from_bbox(self.fig.bbox)
-            finally:
-                for artist in self.moving:
-                    artist.set_visible(True)
-        return self._backgrounds[key]
-
-    def png(self, key: Any) -> bytes:
-        """The figure as PNG bytes: the background for ``key`` plus the moving artists as they are now."""
-        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
-
-        self.canvas.restore_region(self._background(key))
-        renderer = self.canvas.get_renderer()
-        for artist in self.moving:
-            artist.draw(renderer)
-        return canvas_png(self.canvas)
-
-
 @dataclass(repr=False)
 class ActivationPlot:
     """A figure of one activation and its derivative, with a point that :meth:`update` moves.
@@ -177,7 +140,7 @@ class ActivationPlot:
     z0: float = 0.0
     value: float = 0.0
     slope: float = 0.0
-    redraw: FastRedraw | None = None
+    redraw: FastPNG | None = None
 
     def update(self, name: str | None = None, z0: float | None = None) -> tuple[float, float]:
         """Switch to activation ``name`` and/or move the point to ``z0``; returns ``(f(z0), f'(z0))``."""
@@ -214,9 +177,11 @@ class ActivationPlot:
             self._redraw().png(name)
         self.update(current)
 
-    def _redraw(self) -> FastRedraw:
+    def _redraw(self) -> FastPNG:
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
         if self.redraw is None:
-            self.redraw = FastRedraw(self.fig, [self.tangent, self.point, self.slope_point])
+            self.redraw = FastPNG(self.fig, [self.tangent, self.point, self.slope_point], dpi=None, keep_layout=False)
         return self.redraw
 
     def _repr_png_(self) -> bytes:

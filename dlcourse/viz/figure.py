@@ -68,11 +68,13 @@ class FastPNG:
     z-order, and encodes the result. ``moving`` is a list of artists or a function returning
     one (for artists that are replaced). With ``moving=None`` the whole figure is drawn every
     time (still faster than ``display``: one draw, no trimming). Call :meth:`reset` after
-    changing something in the background. Introduced in lesson 00 (digit browser, neuron explorer).
+    changing something in the background. ``keep_layout=False`` lets the layout engine place
+    each new background afresh (for figures whose titles and tick labels change with the key).
+    Introduced in lesson 00 (digit browser, neuron explorer).
     """
 
     def __init__(self, fig: Figure, moving: Sequence[Any] | Callable[[], Iterable[Any]] | None = (),
-                 dpi: float | None = DPI) -> None:
+                 dpi: float | None = DPI, keep_layout: bool = True) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
 
         self.fig = fig
@@ -81,7 +83,7 @@ class FastPNG:
         self.canvas = FigureCanvasAgg(fig)
         self._moving = moving
         self._backgrounds: dict[Hashable, Any] = {}
-        self._laid_out = False
+        self._laid_out = not keep_layout  # without a kept layout, every background is laid out anew
 
     def moving(self) -> list[Any]:
         """The artists redrawn on every call, lowest z-order first."""

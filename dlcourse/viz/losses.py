@@ -22,12 +22,14 @@ When ``p = sigmoid(z)`` comes from a logit ``z``, the chain rule multiplies by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dlcourse.viz.activations import FastRedraw
 from dlcourse.viz.style import OKABE_ITO, PALETTE
+
+if TYPE_CHECKING:
+    from dlcourse.viz.figure import FastPNG
 
 __all__ = ["EPSILON", "LOSS_LABELS", "LossPlot", "loss_and_slope", "plot_loss_curves"]
 
@@ -91,7 +93,7 @@ class LossPlot:
     target: int = 1
     with_respect_to: str = "p"
     values: dict[str, tuple[float, float]] = field(default_factory=dict)
-    redraw: FastRedraw | None = None
+    redraw: FastPNG | None = None
 
     def update(self, p: float | None = None, target: int | None = None,
                with_respect_to: str | None = None) -> dict[str, tuple[float, float]]:
@@ -149,10 +151,12 @@ class LossPlot:
                 self.png()
         self.update(target=current[0], with_respect_to=current[1])
 
-    def _redraw(self) -> FastRedraw:
+    def _redraw(self) -> FastPNG:
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
         if self.redraw is None:
             moving = [*self.guides, *self.points.values(), *self.slope_points.values()]
-            self.redraw = FastRedraw(self.fig, moving)
+            self.redraw = FastPNG(self.fig, moving, dpi=None, keep_layout=False)
         return self.redraw
 
     def _repr_png_(self) -> bytes:
