@@ -9,8 +9,8 @@ Introduced in lesson 06. The pictures:
 * :func:`plot_batch_losses` — loss after every update of batch, mini-batch and stochastic
   gradient descent, against epochs.
 
-:class:`DescentPlot` is the live figure of the learning-rate widget; :class:`BlitPNG` renders
-such a figure to PNG quickly by redrawing only what changed (widgets stay under 100 ms).
+:class:`DescentPlot` is the live figure of the learning-rate widget; it renders to PNG with
+:class:`dlcourse.viz.figure.FastPNG`, which redraws only what changed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from dlcourse.viz.style import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO, PALETTE, finish, new_figure
 
 __all__ = [
-    "BlitPNG", "DescentPlot", "descent_path", "draw_contours", "plot_batch_losses", "plot_descent",
+    "DescentPlot", "descent_path", "draw_contours", "plot_batch_losses", "plot_descent",
     "plot_descent_2d", "plot_learning_rates", "steps_to_converge", "verdict",
 ]
 
@@ -62,49 +62,6 @@ def steps_to_converge(path: np.ndarray, w_star: Any, tol: float = 1e-3) -> int |
         return None
     outside = np.flatnonzero(~close)
     return 0 if outside.size == 0 else int(outside[-1] + 1)
-
-
-class BlitPNG:
-    """PNG snapshots of a figure that redraw only its ``animated`` artists.
-
-    The first call draws everything else once (contours, axes, labels) and keeps that picture;
-    later calls paste it back and draw just the artists that change (paths, legends), which is
-    many times faster than drawing the whole figure. Call :meth:`reset` after changing
-    anything in the background. Introduced in lesson 06.
-    """
-
-    def __init__(self, fig: Any, animated: Callable[[], Sequence[Any]], dpi: float = 90) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-
-        self.fig = fig
-        self.animated = animated
-        fig.set_dpi(dpi)
-        self.canvas = FigureCanvasAgg(fig)
-        self._background = None
-
-    def reset(self) -> None:
-        """Forget the kept background (it is drawn again by the next :meth:`png`)."""
-        self._background = None
-
-    def png(self) -> bytes:
-        """The figure as PNG bytes."""
-        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
-
-        artists = [a for a in self.animated() if a is not None]
-        if self._background is None:
-            for artist in artists:
-                artist.set_animated(True)
-            self.canvas.draw()  # lays out and draws everything except the animated artists
-            engine = self.fig.get_layout_engine()
-            if engine is not None:  # keep the layout fixed from now on
-                self.fig.set_layout_engine("none")
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in artists:
-            artist.set_animated(True)
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
-        return canvas_png(self.canvas)
 
 
 def _curve_grid(curve: Any, points: int = 300) -> tuple[np.ndarray, np.ndarray]:
@@ -312,7 +269,9 @@ class DescentPlot:
         ax2.set_ylabel("L(w) − L(w*)  (log scale)")
         ax2.set_title("distance to the lowest loss", fontsize=10)
         ax2.grid(True, color="#dddddd", linewidth=0.6)
-        self.renderer = BlitPNG(self.fig, lambda: (self.line, self.start, self.loss_line))
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
+        self.renderer = FastPNG(self.fig, lambda: (self.line, self.start, self.loss_line), dpi=90)
         self.path = np.zeros(0)
 
     def update(self, path: np.ndarray, steps: int) -> str:

@@ -83,8 +83,7 @@ class NetworkPlot:
     scale: float | None = None
     precision: int = 2
     edge_name: str = "w"
-    _canvas: Any = None
-    _background: Any = None
+    _fast: Any = None  # its FastPNG renderer, made by the first png()
 
     def update(self, kernels: Sequence[np.ndarray] | None = None, biases: Sequence[np.ndarray] | None = None,
                values: Sequence[Sequence[Any]] | None = None, title: str | None = None) -> None:
@@ -121,7 +120,7 @@ class NetworkPlot:
             self.ax.set_title(title)
 
     def _moving(self) -> list[Any]:
-        """What :meth:`update` can change, in drawing order: lines, their numbers, neurons, values."""
+        """What :meth:`update` can change: lines, their numbers, neurons, values (redrawn by :meth:`png`)."""
         nested = [self.edges, self.edge_texts]
         found = [a for group in nested for layer in group for row in layer for a in row]
         found += self.circles
@@ -136,29 +135,11 @@ class NetworkPlot:
         Used by widgets, which redraw on every slider move. The title is part of the
         background: change it with :meth:`update` before the first call only.
         """
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
 
-        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
-
-        if self._canvas is None:
-            self._canvas = FigureCanvasAgg(self.fig)
-            self._canvas.draw()  # lays the figure out once ...
-            self.fig.set_layout_engine("none")  # ... and keeps that layout from now on
-        moving = self._moving()
-        if self._background is None:
-            for artist in moving:
-                artist.set_visible(False)
-            try:
-                self._canvas.draw()
-                self._background = self._canvas.copy_from_bbox(self.fig.bbox)
-            finally:
-                for artist in moving:
-                    artist.set_visible(True)
-        self._canvas.restore_region(self._background)
-        renderer = self._canvas.get_renderer()
-        for artist in moving:
-            artist.draw(renderer)
-        return canvas_png(self._canvas)
+        if self._fast is None:
+            self._fast = FastPNG(self.fig, self._moving, dpi=None)
+        return self._fast.png()
 
     def _repr_png_(self) -> bytes:
         return self.fig._repr_png_()

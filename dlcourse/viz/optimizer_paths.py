@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from dlcourse.viz.descent import BlitPNG, draw_contours
+from dlcourse.viz.descent import draw_contours
 from dlcourse.viz.style import OKABE_ITO, PALETTE
 
 __all__ = ["OPTIMIZER_NAMES", "OPTIMIZER_STYLES", "RacePlot", "make_optimizer", "optimizer_path", "plot_race",
@@ -148,8 +148,10 @@ class RacePlot:
         if legend and names:
             ax.legend(handles=list(self.lines.values()), loc="upper left", bbox_to_anchor=(1.02, 1.0),
                       fontsize=8, frameon=False, title="optimizer", title_fontsize=8)
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
         # Only a figure of its own is rendered by blitting (a panel of a bigger figure is not).
-        self.renderer = BlitPNG(self.fig, self._animated) if owns_figure else None
+        self.renderer = FastPNG(self.fig, self._animated, dpi=90) if owns_figure else None
 
     def _animated(self) -> list[Any]:
         return [*self.lines.values(), *self.heads.values()]

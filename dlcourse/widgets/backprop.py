@@ -33,8 +33,7 @@ class _SlopePlot:
     """
 
     def __init__(self, ylabel: str) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
         from dlcourse.viz.style import PALETTE, finish, new_figure  # noqa: PLC0415
 
         self.fig, self.ax = new_figure("Loss as one weight moves (the others stay fixed)", "value of the chosen weight",
@@ -46,21 +45,13 @@ class _SlopePlot:
         (self.point,) = self.ax.plot([], [], "o", color=PALETTE["class1"], markersize=9, markeredgecolor="white",
                                      label="current value", zorder=5)
         finish(self.ax, loc="upper center")
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.background: Any = None
+        self.fast = FastPNG(self.fig, (self.curve, self.tangent, self.point), dpi=None)
 
     def set_limits(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
-        """Fix the axes (the same for every weight) and draw the background once."""
+        """Fix the axes (the same for every weight); the background is drawn again on the next png."""
         self.ax.set_xlim(*xlim)
         self.ax.set_ylim(*ylim)
-        moving = (self.curve, self.tangent, self.point)
-        for artist in moving:
-            artist.set_visible(False)
-        self.canvas.draw()  # lays the figure out once ...
-        self.fig.set_layout_engine("none")  # ... and keeps that layout
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        for artist in moving:
-            artist.set_visible(True)
+        self.fast.reset()
 
     def set_point(self, w: float, loss: float, slope: float, reach: float) -> None:
         """Put the point at (w, loss) and the tangent of ``slope`` through it, ``reach`` each way."""
@@ -69,13 +60,8 @@ class _SlopePlot:
         self.tangent.set_data(xs, loss + slope * (xs - w))
 
     def png(self) -> bytes:
-        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
-
-        self.canvas.restore_region(self.background)
-        renderer = self.canvas.get_renderer()
-        for artist in (self.curve, self.tangent, self.point):
-            artist.draw(renderer)
-        return canvas_png(self.canvas)
+        """The picture as PNG bytes: the kept axes plus the curve, tangent and point as they are now."""
+        return self.fast.png()
 
 
 def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y: Any = None,
