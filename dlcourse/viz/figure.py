@@ -94,7 +94,8 @@ class FastPNG:
         """Forget every kept background (each is drawn again when next needed)."""
         self._backgrounds.clear()
 
-    def _lay_out(self) -> None:
+    def lay_out(self) -> None:
+        """Place everything now and keep those positions (the first :meth:`png` does it otherwise)."""
         if not self._laid_out:
             self.canvas.draw()  # the layout engine places everything once ...
             self.fig.set_layout_engine("none")  # ... and the positions stay from now on
@@ -102,7 +103,7 @@ class FastPNG:
 
     def png(self, key: Hashable = None) -> bytes:
         """The figure as it is now, as PNG bytes; ``key`` picks the background (drawn on first use)."""
-        self._lay_out()
+        self.lay_out()
         if self._moving is None:
             self.canvas.draw()
             return canvas_png(self.canvas)

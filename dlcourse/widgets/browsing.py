@@ -18,30 +18,26 @@ __all__ = ["FigureImage", "browse"]
 class FigureImage:
     """A matplotlib figure shown in an ``ipywidgets.Image`` and re-rendered in place.
 
-    The layout is computed once; each :meth:`render` draws the figure once with Agg and encodes
-    it as a quickly compressed PNG, which is cheaper than ``display(fig)`` (that draws twice to
-    trim the margins). Introduced in lesson 08 (the prediction browser).
+    The layout is computed once, when it is made, and then kept; each render draws the
+    figure once with Agg and encodes it as a quickly compressed PNG
+    (:class:`dlcourse.viz.figure.FastPNG` with nothing kept), which is cheaper than
+    ``display(fig)`` (that draws twice to trim the margins). Introduced in lesson 08 (the
+    prediction browser).
     """
 
     def __init__(self, fig: Any, width: str = "auto") -> None:
         import ipywidgets as widgets  # noqa: PLC0415
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
 
-        from dlcourse.viz.figure import DPI  # noqa: PLC0415
+        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
 
         self.fig = fig
-        fig.set_dpi(DPI)
-        self.canvas = FigureCanvasAgg(fig)
-        self.canvas.draw()
-        fig.set_layout_engine("none")  # keep the positions found by the first layout
+        self.fast = FastPNG(fig, moving=None)
+        self.fast.lay_out()
         self.widget = widgets.Image(format="png", layout={"width": width})
 
     def render(self) -> None:
         """Draw the figure and put the PNG into the Image widget."""
-        from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
-
-        self.canvas.draw()
-        self.widget.value = canvas_png(self.canvas)
+        self.widget.value = self.fast.png()
 
 
 def browse(slider: Any, menu: Any, count: Callable[[Any], int], draw: Callable[..., None]) -> None:
