@@ -3,9 +3,9 @@
     python benchmarks/engine_profile.py [--steps 1400] [--threads N]
 
 Trains the seeds' MNIST network (784-64-64-10, ReLU, ReLU, softmax, Adam, batch 128,
-shuffled) with the same calls ``Sequential.fit`` makes, timing each part of every step (medians are printed, robust to
-other processes' bursts):
+shuffled) with the same calls ``Sequential.fit`` makes, timing each part of every step:
 gathering the shuffled batch, forward, loss, backward, the optimizer update, metrics.
+Medians are printed, which other processes' bursts of work do not move.
 
 Then it measures the three parts no NumPy engine can avoid, each as it occurs in training
 (fresh batches, so caches are as cold as in ``fit``):
