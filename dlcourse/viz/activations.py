@@ -178,9 +178,9 @@ class ActivationPlot:
         self.update(current)
 
     def _redraw(self) -> FastPNG:
-        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
-
         if self.redraw is None:
+            from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
             self.redraw = FastPNG(self.fig, [self.tangent, self.point, self.slope_point], dpi=None, keep_layout=False)
         return self.redraw
 

@@ -152,9 +152,9 @@ class LossPlot:
         self.update(target=current[0], with_respect_to=current[1])
 
     def _redraw(self) -> FastPNG:
-        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
-
         if self.redraw is None:
+            from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
             moving = [*self.guides, *self.points.values(), *self.slope_points.values()]
             self.redraw = FastPNG(self.fig, moving, dpi=None, keep_layout=False)
         return self.redraw

@@ -135,9 +135,9 @@ class NetworkPlot:
         Used by widgets, which redraw on every slider move. The title is part of the
         background: change it with :meth:`update` before the first call only.
         """
-        from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
-
         if self._fast is None:
+            from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+
             self._fast = FastPNG(self.fig, self._moving, dpi=None)
         return self._fast.png()
 
