@@ -46,7 +46,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return _engine.softmax(z)
 
 
-
 def _rows(e: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 

@@ -46,7 +46,6 @@ def categorical_crossentropy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.mean(per_example))
 
 
-
 def _bce_terms(t: np.ndarray, p: np.ndarray, eps: float | None = EPSILON, log: Callable = np.log,
                second_term: bool = True) -> np.ndarray:
     if eps is not None:

@@ -45,7 +45,6 @@ def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int
     return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
-
 # --- known-wrong momentum steps ----------------------------------------------------------------
 def _momentum_other_sign(w, g, velocity, learning_rate, momentum):
     velocity = momentum * velocity + learning_rate * g
