@@ -7,7 +7,6 @@ runs, so ``dlcourse --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import os
 
 __all__ = ["grade", "grade_arguments", "progress", "progress_arguments", "release", "release_arguments"]
 
@@ -37,8 +36,11 @@ def grade_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feedback", metavar="DIR",
                         help="also write one text file per submission with its first problems per exercise")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default: 60)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="notebooks graded at the same time (default: 2, or 1 on a 1-core machine)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="notebooks graded at the same time, each in its own sandbox (default: the usable CPUs)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run submissions WITHOUT the bubblewrap sandbox (only for work you trust; "
+                             "every row's status then says so)")
 
 
 def grade(args: argparse.Namespace) -> int:

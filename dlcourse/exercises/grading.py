@@ -1,30 +1,30 @@
-"""``dlcourse grade``: score a folder of submitted notebooks into a CSV, failing closed.
+"""``dlcourse grade``: score a folder of submitted notebooks into a CSV, each in a sandbox.
 
 For each submission the grader
 
-1. finds its lesson (notebook metadata, else the ``NN_`` of its file name) and the released
-   learner notebook of that lesson;
+1. reads it and finds its lesson (the ``NN_`` of its file name; the notebook's metadata only
+   when the name has none, and a disagreement is flagged);
 2. rebuilds the notebook from the released one, taking **only the student's answer cells**
    (matched by exercise metadata, else by cell id): edited or deleted check cells, and any
-   other cell the student changed, play no part;
-3. scans those answer cells for tampering (:mod:`dlcourse.exercises.scan`);
-4. runs it in a fresh kernel with a per-cell time limit, between a first cell that prepares
-   the checks before any student code runs and a last cell that runs them
-   (:mod:`dlcourse.exercises.kernel`);
-5. reads the one result line carrying this run's random token.
+   other cell the student changed, play no part; scans those cells (:mod:`~dlcourse.exercises.scan`);
+3. runs it in a bubblewrap sandbox (:mod:`~dlcourse.exercises.sandbox`) that sees only that
+   notebook, where :mod:`dlcourse.exercises.kernel` runs the cells and **collects** the answers'
+   outputs on the check inputs as plain data;
+4. reads that data in this process as hostile input (size caps, strict parsing) and **judges**
+   it here, with :func:`~dlcourse.exercises.checking.judge`: nothing the submission does to its
+   own interpreter can change its score.
 
-A timeout, a dead kernel, ``sys.exit``/``os._exit``, a missing or duplicated result: the
-submission scores 0, ``status`` says why, and grading goes on with the next file.
+Anything that goes wrong with one file (unreadable, odd cells, a sandbox that would not start)
+is that row's ``status``; grading goes on with the next file.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
 import json
 import os
-import secrets
+import queue
 import sys
 import tempfile
 import time
@@ -35,15 +35,18 @@ from typing import Any, Iterable
 
 import nbformat
 
-from dlcourse.exercises.kernel import RESULT_MARK
-from dlcourse.exercises.notebooks import ANSWER, CHECK, exercise_cells, lesson_of, read
+from dlcourse.exercises.notebooks import ANSWER, CHECK, cell_role, lesson_of, read
 from dlcourse.exercises.scan import scan_source
 
-__all__ = ["GradeRow", "grade_folder", "grade_notebook", "load_extra_tests", "main", "rebuild", "write_csv",
-           "write_feedback"]
+__all__ = ["GradeRow", "Rebuilt", "check_outputs", "grade_folder", "grade_notebook", "load_extra_tests", "main",
+           "rebuild", "write_csv", "write_feedback"]
 
 OK = "ok"
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+NO_SANDBOX = "ok (no sandbox)"
+_MAX_COLLECTED = 64 * 1024 * 1024  # bytes of one exercise's collected data
+_MAX_RECORD = 2 * 1024 * 1024  # bytes of the run record and of an origin record
+_CELL_STATUSES = {"ok", "error", "timeout", "stuck", "died", "not run"}
+_SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -64,9 +67,14 @@ class GradeRow:
         """Sum of the exercise scores."""
         return float(sum(self.scores.values()))
 
+    @property
+    def graded(self) -> bool:
+        """Whether the submission was graded (its status is ``ok``, with or without a sandbox)."""
+        return self.status in (OK, NO_SANDBOX)
+
 
 def load_extra_tests(folder: str | Path | None) -> None:
-    """Run the instructor's extra test files (``*.py`` calling ``extend``) in this process too."""
+    """Run the instructor's extra test files (``*.py`` calling ``extend``) in this process only."""
     if not folder:
         return
     import runpy  # noqa: PLC0415
@@ -75,221 +83,292 @@ def load_extra_tests(folder: str | Path | None) -> None:
         runpy.run_path(str(path), run_name=f"dlcourse_extra_{path.stem}")
 
 
-def _code_cell(source: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(source)
-    cell.id = "dlcourse-grader-" + secrets.token_hex(4)
-    return cell
+@dataclass
+class Rebuilt:
+    """The cells to run for one submission, and how to name them in the learner's terms."""
+
+    cells: list[str]
+    labels: list[str]  #: per cell: "the answer cell of 01.x (cell 7)", "cell 12"
+    answer_cell: dict[str, int]  #: exercise -> index into ``cells``
+    sources: dict[str, str]  #: exercise -> the student's source
+    flags: list[str]
 
 
-def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode, token: str,
-            extra_tests: str | None = None) -> tuple[nbformat.NotebookNode, dict[str, str], list[str]]:
-    """The notebook to run: released cells plus the student's answer cells, between grader cells.
+def _text(value: Any) -> str | None:
+    """A cell's source as text (nbformat allows a list of lines), or None when it is neither."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return "".join(value)
+    return None
 
-    Returns ``(notebook, {exercise: student source}, flags)``.
+
+def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Rebuilt:
+    """The released lesson's cells with the student's answer cells put in, check cells left out.
+
+    Cell numbers in labels count from 1, as the learner sees their own notebook.
     """
-    by_exercise: dict[str, list[Any]] = {}
-    for _, name, cell in exercise_cells(student, ANSWER):
-        by_exercise.setdefault(name, []).append(cell)
-    by_id = {cell.get("id"): cell for cell in student.cells if cell.get("id")}
-    nb = copy.deepcopy(released)
-    flags: list[str] = []
-    sources: dict[str, str] = {}
-    cells = []
-    names: list[str] = []
-    for cell in nb.cells:
-        role = None
-        meta = cell.get("metadata", {}).get("dlcourse", {})
-        if meta.get("role") in (ANSWER, CHECK):
-            role = meta["role"]
-        if role == CHECK:
-            continue  # the grader runs every check itself, at the end
-        if role == ANSWER:
-            name = meta["exercise"]
-            names.append(name)
-            candidates = by_exercise.get(name) or ([by_id[cell.id]] if cell.get("id") in by_id
-                                                   and by_id[cell.id].cell_type == "code" else [])
+    student_cells = student.get("cells") if isinstance(student.get("cells"), list) else []
+    by_exercise: dict[str, list[tuple[int, Any]]] = {}
+    by_id: dict[str, tuple[int, Any]] = {}
+    for number, cell in enumerate(student_cells, start=1):
+        if not isinstance(cell, dict):
+            continue
+        role = cell_role(cell)
+        if role and role[0] == ANSWER:
+            by_exercise.setdefault(role[1], []).append((number, cell))
+        if isinstance(cell.get("id"), str):
+            by_id.setdefault(cell["id"], (number, cell))
+    out = Rebuilt([], [], {}, {}, [])
+    for released_number, cell in enumerate(released.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        role = cell_role(cell)
+        same = by_id.get(cell.get("id", ""))
+        where = f"cell {same[0]}" if same else f"cell {released_number} of the released lesson"
+        if role and role[0] == CHECK:
+            continue  # the grader collects every answer itself, at the end
+        if role and role[0] == ANSWER:
+            name = role[1]
+            candidates = by_exercise.get(name) or ([same] if same and same[1].get("cell_type") == "code" else [])
+            source = ""
             if not candidates:
-                flags.append(f"{name}: answer cell missing")
+                out.flags.append(f"{name}: answer cell missing")
+                label = f"the answer cell of {name} (missing)"
             else:
                 if len(candidates) > 1:
-                    flags.append(f"{name}: {len(candidates)} answer cells; the first was used")
-                cell.source = candidates[0].source
-                sources[name] = cell.source
-        cells.append(cell)
-    setup = (f"import dlcourse.exercises.kernel as _dlcourse_grader\n"
-             f"_dlcourse_grader.begin({names!r}, extra_tests={extra_tests!r})\n"
-             f"del _dlcourse_grader")
-    final = (f"import dlcourse.exercises.kernel as _dlcourse_grader\n"
-             f"_dlcourse_grader.finish({token!r})")
-    nb.cells = [_code_cell(setup), *cells, _code_cell(final)]
-    return nb, sources, flags
+                    out.flags.append(f"{name}: {len(candidates)} answer cells; the first (cell {candidates[0][0]}) "
+                                     "was used")
+                number, chosen = candidates[0]
+                label = f"the answer cell of {name} (cell {number})"
+                text = _text(chosen.get("source"))
+                if text is None:
+                    out.flags.append(f"{name}: the answer cell's source is not text; it was left out")
+                else:
+                    source = text
+                    out.sources[name] = text
+            out.answer_cell[name] = len(out.cells)
+            out.cells.append(source)
+            out.labels.append(label)
+            continue
+        out.cells.append(_text(cell.get("source")) or "")
+        out.labels.append(where)
+    return out
 
 
-def _kernel_manager_class() -> type:
-    """An async kernel manager whose ``python3`` is this interpreter (like nbval's current-env).
-
-    It must be the async manager: with a blocking client, nbclient waits on the kernel's output
-    without ever reaching its own timeout, and an endless loop would hang the grader.
-    """
-    import ipykernel.kernelspec  # noqa: PLC0415
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: PLC0415
-    from jupyter_client.manager import AsyncKernelManager  # noqa: PLC0415
-    from traitlets import default  # noqa: PLC0415
-
-    class CurrentPythonSpecs(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: D102
-            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
-
-    class CurrentPythonKernelManager(AsyncKernelManager):
-        @default("kernel_spec_manager")
-        def _default_specs(self) -> KernelSpecManager:
-            return CurrentPythonSpecs()
-
-    return CurrentPythonKernelManager
-
-
-def _cell_label(nb: nbformat.NotebookNode, index: int | None) -> str:
-    if index is None or not 0 <= index < len(nb.cells):
-        return "a cell"
-    cell = nb.cells[index]
-    meta = cell.get("metadata", {}).get("dlcourse", {})
-    if meta.get("role") == ANSWER:
-        return f"the answer cell of {meta['exercise']}"
-    if str(cell.get("id", "")).startswith("dlcourse-grader-"):
-        return "the grader's cell"
-    return f"lesson cell {index}"
-
-
-def _run(nb: nbformat.NotebookNode, cell_timeout: float, final_timeout: float, workdir: str,
-         env: dict[str, str]) -> tuple[str, int | None]:
-    """Execute ``nb`` in place; returns ``(status, index of the failing cell or None)``."""
-    from nbclient import NotebookClient  # noqa: PLC0415
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
-
-    current: dict[str, int] = {"index": -1}
-    last = len(nb.cells) - 1
-
-    def timeout_for(cell: Any) -> int:
-        current["index"] = nb.cells.index(cell)
-        return int(final_timeout if current["index"] in (0, last) else cell_timeout)
-
-    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=_kernel_manager_class(),
-                            timeout_func=timeout_for, allow_errors=True, interrupt_on_timeout=False,
-                            record_timing=False, startup_timeout=60, shutdown_kernel="immediate",
-                            resources={"metadata": {"path": workdir}})
+def _lesson(path: Path, student: Any, released: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The submission's lesson: its file name's, else its metadata's; a disagreement is flagged."""
+    from_name = lesson_of(path)
     try:
-        client.execute(env=env)  # nbclient owns the kernel and shuts it down, also after an error
-    except CellTimeoutError:
-        return "timeout", current["index"]
-    except DeadKernelError:
-        return "kernel died", current["index"]
-    except Exception as exc:  # noqa: BLE001 - any failure to run is a row, never a crash
-        return f"error: {type(exc).__name__}: {str(exc)[:200]}", current["index"]
-    return OK, None
+        from_meta = lesson_of("", student)
+    except Exception:  # noqa: BLE001 - odd metadata is the submission's problem, not the grader's
+        from_meta = None
+    flags = []
+    if from_name and from_meta and from_name != from_meta:
+        flags.append(f"the notebook's metadata says lesson {from_meta}, its file name lesson {from_name}: "
+                     f"graded as lesson {from_name}")
+    lesson = from_name or from_meta
+    return (lesson if lesson in released else None), flags
 
 
-def _result(nb: nbformat.NotebookNode, token: str) -> tuple[dict[str, Any] | None, str]:
-    """The parsed result line, or None and the reason."""
-    found: list[str] = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            texts = [output.get("text", "")] if output.get("output_type") == "stream" else [
-                str(v) for v in output.get("data", {}).values()] + [str(output.get("evalue", ""))]
-            for text in texts:
-                if token not in text:
-                    continue
-                if index != len(nb.cells) - 1 or output.get("name") != "stdout":
-                    return None, "tampered: the result token appeared outside the grader's output"
-                found += [line for line in text.splitlines() if token in line]
-    if not found:
-        return None, "no result: the grader's cell printed nothing"
-    if len(found) > 1:
-        return None, f"tampered: {len(found)} result lines"
-    line = found[0].strip()
-    prefix = f"{RESULT_MARK} {token} "
-    if not line.startswith(prefix):
-        return None, "tampered: malformed result line"
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it is missing, not a regular file, or larger than ``limit``."""
     try:
-        data = json.loads(line[len(prefix):])
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
+            return None
+        with open(path, "rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
+def _run_record(data: bytes | None, cells: int) -> dict[str, Any] | None:
+    """The runner's record, strictly checked; None when it is missing or malformed."""
+    if data is None:
+        return None
+    try:
+        record = json.loads(data)
     except ValueError:
-        return None, "no result: the result line is not valid JSON"
-    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
-        return None, "no result: the result has no exercises"
-    return data, OK
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("cells"), list) \
+            or len(record["cells"]) != cells or not isinstance(record.get("collect"), dict):
+        return None
+    for cell in record["cells"]:
+        if not isinstance(cell, dict) or cell.get("status") not in _CELL_STATUSES \
+                or not isinstance(cell.get("error", ""), str) or not isinstance(cell.get("count", 0), int):
+            return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in record["collect"].items()):
+        return None
+    return record
 
 
-def _errors(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
-    out = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                out.append((index, output.get("ename", ""), output.get("evalue", "")))
+def _write_extra_inputs(exercises: list[Any], folder: Path) -> None:
+    """The extra tests' inputs (never their code or expected answers), for the sandbox to run."""
+    from dlcourse.exercises import plain  # noqa: PLC0415
+
+    for exercise in exercises:
+        extra = [[list(c.args), dict(c.kwargs)] for c in exercise.cases if c.extra]
+        if extra:
+            folder.mkdir(exist_ok=True)
+            (folder / f"{exercise.name}.data").write_bytes(plain.dumps(extra))
+
+
+def _origin(folder: Path, name: str) -> list[str]:
+    """Flags from the in-sandbox record of where the answer object came from."""
+    data = _read_capped(folder / f"{name}.origin.json", _MAX_RECORD)
+    if data is None:
+        return []
+    try:
+        flags = json.loads(data).get("flags", [])
+        return [str(f)[:300] for f in flags][:5]
+    except (ValueError, TypeError, AttributeError):
+        return ["tampered: the origin record is malformed"]
+
+
+def _events(folder: Path, counts: dict[int, str]) -> list[str]:
+    """What the answer cells, and the answers while being checked, reached for (files, processes)."""
+    data = _read_capped(folder / "events.json", _MAX_RECORD)
+    if data is None:
+        return []
+    out: list[str] = []
+    try:
+        for count, event, detail in json.loads(data)[:200]:
+            where = counts.get(count, "the answers, while being checked,") if isinstance(count, int) else None
+            if where is None or not where.startswith(("the answer", "the answers")):
+                continue  # the lesson's own cells may open files and start processes
+            text = f"{where} {'opened ' + str(detail)[:120] if event == 'open' else str(detail)[:60]} ({str(event)[:40]})"
+            if text not in out:
+                out.append(text)
+    except (ValueError, TypeError):
+        return ["tampered: the event record is malformed"]
     return out
 
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
-                   extra_tests: str | None = None, root: Path | None = None) -> GradeRow:
-    """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``)."""
-    from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
+                   root: Path | None = None, isolated: bool = True, uid: int = 62000,
+                   limits: Any = None) -> GradeRow:
+    """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``).
 
+    Never raises: whatever goes wrong with this file is the row's ``status``.
+    """
     started = time.perf_counter()
     path = Path(path)
     row = GradeRow(str(path.relative_to(root)) if root else str(path))
     try:
+        _grade(path, released, cell_timeout, row, isolated, uid, limits)
+    except Exception as exc:  # noqa: BLE001 - one bad file is a row, never a crash
+        row.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
+        row.scores = {name: 0.0 for name in row.scores}
+    if not isolated and row.status == OK:
+        row.status = NO_SANDBOX
+    row.seconds = time.perf_counter() - started
+    return row
+
+
+def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float, row: GradeRow,
+           isolated: bool, uid: int, limits: Any) -> None:
+    from dlcourse import paths  # noqa: PLC0415
+    from dlcourse.exercises import sandbox  # noqa: PLC0415
+    from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
+
+    try:
         student = read(path)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a row
         row.status = f"error: cannot read the notebook ({type(exc).__name__})"
-        return row
-    lesson = lesson_of(path, student)
-    if lesson not in released:
-        lesson = lesson_of(path)  # the file name, if the metadata was edited
-    if lesson not in released:
+        return
+    lesson, flags = _lesson(path, student, released)
+    row.flags += flags
+    if lesson is None:
         row.status = "error: unknown lesson (expected NN_topic.ipynb of a released lesson)"
-        return row
+        return
     row.lesson = lesson
-    token = secrets.token_hex(16)
-    nb, sources, flags = rebuild(released[lesson], student, token, extra_tests)
-    names = [get_exercise(x) for x in released[lesson].metadata.get("dlcourse", {}).get("exercises", [])]
-    row.scores = {e.name: 0.0 for e in names}
-    row.maximum = float(sum(e.max_points for e in names))
-    row.flags = flags + [f"{name}: {flag}" for name, source in sources.items() for flag in scan_source(source)]
-    final_timeout = 30 + sum(e.time_limit * 2 for e in names)
-    with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as workdir:
-        env = {**os.environ, "DLCOURSE_HOME": str(Path(workdir) / "home"), "MPLBACKEND": "agg",
-               "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-               # the kernel must import the same dlcourse (and checker) as this process
-               "PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])}
-        status, index = _run(nb, cell_timeout, final_timeout, workdir, env)
-    row.seconds = time.perf_counter() - started
-    errors = _errors(nb)
-    exits = [(i, n) for i, n, _ in errors if n == "SystemExit"]
-    if status != OK:
-        limit = final_timeout if index in (0, len(nb.cells) - 1) else cell_timeout
-        detail = f"{_cell_label(nb, index)} ran over {limit:g} s" if status == "timeout" else _cell_label(nb, index)
-        row.status = f"{status} ({detail})" if not status.startswith("error") else status
-        return row
-    if exits:
-        row.status = f"exited (sys.exit in {_cell_label(nb, exits[0][0])})"
-        return row
-    for index, name, value in errors:
-        label = _cell_label(nb, index)
-        if label.startswith("the answer cell"):
-            row.flags.append(f"{label[len('the answer cell of '):]}: the answer cell raised {name}: {value[:80]}")
-        elif label != "the grader's cell":
-            row.flags.append(f"{label} raised {name}: {value[:80]}")
-    data, reason = _result(nb, token)
-    if data is None:
-        row.status = reason
-        return row
-    for exercise in names:
-        entry = data["exercises"].get(exercise.name, {})
-        points = entry.get("points", 0.0) if isinstance(entry, dict) else 0.0
-        if not isinstance(points, (int, float)) or points != points:
-            points = 0.0
-        row.scores[exercise.name] = float(min(max(points, 0.0), exercise.max_points))
-        row.messages[exercise.name] = [str(m) for m in entry.get("messages", [])][:3] if isinstance(entry, dict) else []
-    row.flags += [str(f) for f in data.get("flags", [])]
-    return row
+    exercises = [get_exercise(x) for x in released[lesson].metadata.get("dlcourse", {}).get("exercises", [])]
+    row.scores = {e.name: 0.0 for e in exercises}
+    row.maximum = float(sum(e.max_points for e in exercises))
+    nb = rebuild(released[lesson], student)
+    row.flags += nb.flags
+    for name, source in nb.sources.items():
+        cell = nb.labels[nb.answer_cell[name]].split("(")[-1].rstrip(")")
+        row.flags += [f"{name}: {flag.replace('(line', f'({cell}, line')}" for flag in scan_source(source)]
+    collect_seconds = {e.name: 20.0 + e.time_limit * max(1, len(e.cases)) for e in exercises}
+    job = {"cells": nb.cells, "cell_timeout": cell_timeout,
+           "exercises": [{"name": e.name, "seconds": collect_seconds[e.name]} for e in exercises]}
+    wall = 120.0 + 2 * cell_timeout * min(len(nb.cells), 10) + 2 * sum(collect_seconds.values())
+    limits = limits or sandbox.Limits(wall_seconds=wall, uid=uid)
+    limits.uid = uid
+    with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as temporary:
+        private = Path(temporary) / "sandbox"
+        private.mkdir()
+        (private / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        _write_extra_inputs(exercises, private / "extra")
+        result = sandbox.run(private, [sys.executable, "-m", "dlcourse.exercises.kernel"], limits,
+                             data=paths.data_override() or paths.dataset_cache(), isolated=isolated)
+        out = private / "out"
+        record = _run_record(_read_capped(out / "run.json", _MAX_RECORD), len(nb.cells))
+        if record is None:
+            reason = (f"the sandbox ran over {limits.wall_seconds:g} s" if result.timed_out else
+                      f"the run ended without its record (exit status {result.returncode}"
+                      + (f": {result.stderr.strip().splitlines()[-1][:200]}" if result.stderr.strip() else "") + ")")
+            row.status = f"error: {reason}"
+            return
+        _score(row, exercises, nb, record, out, cell_timeout)
+
+
+def _score(row: GradeRow, exercises: list[Any], nb: Rebuilt, record: dict[str, Any], out: Path,
+           cell_timeout: float) -> None:
+    """Judge each exercise's collected data here, outside the sandbox."""
+    from dlcourse.exercises.checking import judge  # noqa: PLC0415
+    from dlcourse.exercises.collected import Collected  # noqa: PLC0415
+
+    counts: dict[int, str] = {}
+    lost: dict[int, str] = {}
+    for index, cell in enumerate(record["cells"]):
+        label = nb.labels[index]
+        if cell["count"]:
+            counts[cell["count"]] = label
+        if cell["status"] == "error":
+            row.flags.append(f"{label} raised {cell['error'][:100]}")
+        elif cell["status"] == "timeout":
+            lost[index] = f"ran over {cell_timeout:g} s and was interrupted"
+        elif cell["status"] == "stuck":
+            lost[index] = f"ran over {cell_timeout:g} s and ignored the interrupt; its kernel was restarted without it"
+        elif cell["status"] == "died":
+            lost[index] = "ended its kernel (os._exit, a crash or out of memory); the rest ran without it"
+        elif cell["status"] == "not run":
+            lost[index] = "was not run (the kernel was restarted too often)"
+        if index in lost:
+            row.flags.append(f"{label} {lost[index]}")
+    for exercise in exercises:
+        name = exercise.name
+        index = nb.answer_cell.get(name)
+        if index in lost:
+            row.messages[name] = [f"your answer cell {lost[index]}"]
+            continue
+        state = record["collect"].get(name, "not run")
+        if state != "ok":
+            row.messages[name] = [f"checking did not finish ({state[:120]})"]
+            if state in ("stuck", "died", "timeout"):
+                row.flags.append(f"{name}: checking the answer {'ran too long' if state != 'died' else 'ended the kernel'}")
+            continue
+        data = _read_capped(out / f"{name}.collected", _MAX_COLLECTED)
+        try:
+            collected = Collected.from_bytes(data) if data is not None else None
+        except Exception:  # noqa: BLE001 - hostile data: whatever is wrong with it scores 0
+            collected = None
+        if collected is None or collected.exercise != name:
+            row.messages[name] = ["the collected answers were missing or malformed"]
+            row.flags.append(f"{name}: tampered: the collected answers were missing or malformed")
+            continue
+        report = judge(exercise, collected)
+        points = float(report.points)
+        row.scores[name] = min(max(points, 0.0), exercise.max_points) if points == points else 0.0
+        messages = [f"{c.label}: {c.message}" for c in report.cases if not c.passed][:3]
+        row.messages[name] = ["not attempted"] if report.status == "not attempted" else messages
+        if any(c.kind == "exit" for c in report.cases):
+            row.flags.append(f"{name}: the answer called sys.exit() while being checked")
+        row.flags += [f"{name}: {flag}" for flag in _origin(out, name)]
+    row.flags += _events(out, counts)
 
 
 def released_notebooks(course: Path) -> dict[str, nbformat.NotebookNode]:
@@ -308,10 +387,23 @@ def submissions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 def grade_folder(folder: str | Path, course: str | Path | None = None, cell_timeout: float = 60.0,
-                 extra_tests: str | None = None, jobs: int = 1,
-                 progress: Any = None) -> list[GradeRow]:
-    """Grade every notebook under ``folder``; returns one row per file, in file order."""
+                 extra_tests: str | None = None, jobs: int | None = None, progress: Any = None,
+                 isolated: bool = True) -> list[GradeRow]:
+    """Grade every notebook under ``folder``; returns one row per file, in file order.
+
+    ``jobs`` notebooks are graded at once (default: the usable CPUs), each in its own sandbox
+    with its own unprivileged user. Extra tests are loaded in this process only: the sandbox
+    receives their inputs, never their files.
+    """
     from dlcourse import paths  # noqa: PLC0415
 
     folder = Path(folder)
@@ -321,18 +413,29 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
     load_extra_tests(extra_tests)
     released = released_notebooks(course_path)
     files = submissions(folder)
-    extra = str(Path(extra_tests).resolve()) if extra_tests else None
+    jobs = max(1, jobs or usable_cpus())
+    slots: queue.Queue[int] = queue.Queue()
+    for slot in range(jobs):
+        slots.put(62000 + slot)
 
     def one(path: Path) -> GradeRow:
-        row = grade_notebook(path, released, cell_timeout, extra, root=folder)
+        uid = slots.get()
+        try:
+            row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid)
+        finally:
+            slots.put(uid)
         if progress is not None:
-            print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress)
+            print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress,
+                  flush=True)
         return row
 
-    if jobs <= 1:
-        return [one(p) for p in files]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, files))
+
+
+def _cell(value: str) -> str:
+    """A CSV value a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(_SPREADSHEET_FORMULA) else value
 
 
 def write_csv(rows: Iterable[GradeRow], out: str | Path) -> None:
@@ -348,15 +451,19 @@ def write_csv(rows: Iterable[GradeRow], out: str | Path) -> None:
         writer.writerow(["file", "lesson", *columns, "total", "max", "status", "flags"])
         for row in rows:
             scores = [f"{row.scores[n]:g}" if n in row.scores else "" for n in columns]
-            writer.writerow([row.file, row.lesson, *scores, f"{row.total:g}", f"{row.maximum:g}", row.status,
-                             "; ".join(row.flags)])
+            writer.writerow([_cell(row.file), _cell(row.lesson), *scores, f"{row.total:g}", f"{row.maximum:g}",
+                             _cell(row.status), _cell("; ".join(row.flags))])
+
+
+def feedback_path(folder: str | Path, row: GradeRow) -> Path:
+    """Where a row's feedback goes: the submission's own relative path, plus ``.txt`` (never shared)."""
+    return Path(folder).joinpath(*Path(row.file).parts[:-1], Path(row.file).name + ".txt")
 
 
 def write_feedback(rows: Iterable[GradeRow], folder: str | Path) -> None:
-    """One text file per submission (``<file>.txt``) with its scores, status, flags and first problems."""
-    folder = Path(folder)
+    """One text file per submission, mirroring the submissions' folders, with its scores and first problems."""
     for row in rows:
-        target = folder / (row.file.replace("/", "__").replace("\\", "__") + ".txt")
+        target = feedback_path(folder, row)
         target.parent.mkdir(parents=True, exist_ok=True)
         lines = [f"{row.file}: {row.total:g}/{row.maximum:g} points, status: {row.status}"]
         for name, score in row.scores.items():
@@ -366,22 +473,60 @@ def write_feedback(rows: Iterable[GradeRow], folder: str | Path) -> None:
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def check_outputs(out: Path, feedback: Path | None, folder: Path) -> str | None:
+    """Why the CSV or the feedback folder could not be written, before any grading; None if fine."""
+    if out.is_dir():
+        return f"--out {out} is a folder; name a .csv file"
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return f"--out {out}: the folder {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        return f"--out {out}: cannot write there (permission denied)"
+    if feedback is not None:
+        if feedback.exists() and not feedback.is_dir():
+            return f"--feedback {feedback} is a file; name a folder"
+        existing = next((p for p in [feedback, *feedback.parents] if p.exists()), Path("."))
+        if not os.access(existing, os.W_OK):
+            return f"--feedback {feedback}: cannot write in {existing} (permission denied)"
+        try:
+            feedback.resolve().relative_to(folder.resolve())
+            return f"--feedback {feedback} is inside the submissions folder; put it elsewhere"
+        except ValueError:
+            pass
+    return None
+
+
 def main(args: argparse.Namespace) -> int:
-    """Run ``dlcourse grade``; returns the exit status."""
+    """Run ``dlcourse grade``; returns the exit status (1 when any submission could not be graded)."""
+    from dlcourse.exercises.sandbox import bwrap_problem  # noqa: PLC0415
+
     folder = Path(args.submissions)
     if not folder.is_dir():
         print(f"dlcourse grade: {folder} is not a folder", file=sys.stderr)
         return 2
+    feedback = Path(args.feedback) if getattr(args, "feedback", None) else None
+    problem = check_outputs(Path(args.out), feedback, folder)
+    if problem:
+        print(f"dlcourse grade: {problem}", file=sys.stderr)
+        return 2
+    isolated = not getattr(args, "no_sandbox", False)
+    if isolated:
+        missing = bwrap_problem()
+        if missing:
+            print(f"dlcourse grade: refusing to run submissions without a sandbox: {missing}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     try:
-        rows = grade_folder(folder, args.course, args.timeout, args.extra_tests, args.jobs, progress=sys.stdout)
+        rows = grade_folder(folder, args.course, args.timeout, args.extra_tests, args.jobs, progress=sys.stdout,
+                            isolated=isolated)
     except FileNotFoundError as exc:
         print(f"dlcourse grade: {exc}", file=sys.stderr)
         return 2
     write_csv(rows, args.out)
-    if getattr(args, "feedback", None):
-        write_feedback(rows, args.feedback)
-    bad = sum(r.status != OK for r in rows)
+    if feedback is not None:
+        write_feedback(rows, feedback)
+    bad = sum(not r.graded for r in rows)
     print(f"Graded {len(rows)} notebooks in {time.perf_counter() - started:.0f} s -> {args.out}"
-          + (f" ({bad} with a status other than ok)" if bad else ""))
-    return 0
+          + (f" ({bad} could not be graded: see their status)" if bad else "")
+          + ("" if isolated else " WITHOUT a sandbox"))
+    return 1 if bad else 0

@@ -35,11 +35,13 @@ def read(path: str | Path) -> nbformat.NotebookNode:
 
 def lesson_of(path: str | Path, nb: nbformat.NotebookNode | None = None) -> str | None:
     """The lesson id (``"01"``) from the notebook's metadata, else from a ``NN_topic.ipynb`` file name."""
-    if nb is not None:
-        lesson = nb.metadata.get("dlcourse", {}).get("lesson")
+    meta = nb.get("metadata") if nb is not None else None
+    meta = meta.get("dlcourse") if isinstance(meta, dict) else None
+    if isinstance(meta, dict):
+        lesson = meta.get("lesson")
         if isinstance(lesson, str) and re.fullmatch(r"\d\d", lesson):
             return lesson
-    match = _LESSON_FILE.match(Path(path).name)
+    match = _LESSON_FILE.match(Path(path).name) if path else None
     return match.group(1) if match else None
 
 
@@ -51,8 +53,9 @@ def check_target(source: str) -> tuple[str, str] | None:
 
 def cell_role(cell: Any) -> tuple[str, str] | None:
     """``(role, exercise)`` from the cell's metadata, or None for an ordinary cell."""
-    meta = cell.get("metadata", {}).get("dlcourse", {})
-    if meta.get("role") in (ANSWER, CHECK) and isinstance(meta.get("exercise"), str):
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = meta.get("dlcourse") if isinstance(meta, dict) else None
+    if isinstance(meta, dict) and meta.get("role") in (ANSWER, CHECK) and isinstance(meta.get("exercise"), str):
         return meta["role"], meta["exercise"]
     return None
 

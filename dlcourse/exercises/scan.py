@@ -1,13 +1,18 @@
 """A static scan of a student's answer cells for code that tampers instead of answering.
 
-It flags, without running anything: assigning to attributes of imported modules
+It flags, without running anything: using the course's own implementation
+(``reference(...)``, importing ``dlcourse.nn`` or any other ``dlcourse`` module), ``runpy``,
+starting processes (``subprocess``, ``os.system``, ``os.fork``, ``os.setsid``), ``getattr`` on a
+module, opening the course's notebooks, assigning to attributes of imported modules
 (``np.allclose = ...``), ``setattr``/``delattr`` on modules, ``sys.modules``, ``exec``,
 ``eval``, ``compile``, ``__import__``, ``importlib``, importing the checker
 (``dlcourse.exercises``), redefining ``check``/``hint``/``progress``, reaching into the kernel
 (``get_ipython``, IPython magics, input history), stack and memory tricks (``inspect``,
 ``sys._getframe``, ``gc``, ``ctypes``), ending the process (``sys.exit``, ``os._exit``) and
-touching ``builtins``. A flag is a prompt for the instructor to look, not a verdict; the
-scores are computed by running the code. See the threat model in ``docs/instructor.md``.
+touching ``builtins``. A flag is a prompt for the instructor to look, not a verdict: the score
+comes from the answers' outputs, judged outside the sandbox, and the sandbox records at run time
+where each answer object comes from and which files and processes the code reached for, so
+aliases made without ``import`` are caught there. See the threat model in ``docs/instructor.md``.
 """
 
 from __future__ import annotations
@@ -21,15 +26,22 @@ _DANGEROUS_CALLS = {
     "exec": "exec", "eval": "eval", "compile": "compile", "__import__": "__import__",
     "setattr": "setattr", "delattr": "setattr", "get_ipython": "ipython", "globals": "globals",
     "vars": "globals", "exit": "exit", "quit": "exit", "breakpoint": "ipython",
+    "reference": "uses-course-code", "getattr": "getattr", "open": "files",
 }
 _DANGEROUS_MODULES = {"importlib": "importlib", "ctypes": "ctypes", "gc": "gc", "inspect": "inspect",
                       "builtins": "builtins", "IPython": "ipython", "signal": "signal",
-                      "threading": "threads", "multiprocessing": "subprocess", "subprocess": "subprocess"}
+                      "threading": "threads", "multiprocessing": "subprocess", "subprocess": "subprocess",
+                      "runpy": "runpy", "pty": "subprocess", "socket": "network", "shutil": "files"}
 _DANGEROUS_ATTRIBUTES = {("sys", "modules"): "sys.modules", ("sys", "exit"): "exit", ("os", "_exit"): "exit",
                          ("sys", "_getframe"): "inspect", ("sys", "settrace"): "inspect",
                          ("sys", "setprofile"): "inspect", ("sys", "stdout"): "stdout", ("os", "kill"): "exit",
                          ("os", "abort"): "exit", ("sys", "displayhook"): "stdout",
-                         ("sys", "excepthook"): "stdout"}
+                         ("sys", "excepthook"): "stdout", ("os", "system"): "subprocess",
+                         ("os", "fork"): "subprocess", ("os", "forkpty"): "subprocess", ("os", "popen"): "subprocess",
+                         ("os", "setsid"): "subprocess", ("os", "posix_spawn"): "subprocess",
+                         ("os", "execv"): "subprocess", ("os", "execl"): "subprocess", ("os", "spawnv"): "subprocess",
+                         ("os", "killpg"): "exit", ("os", "remove"): "files", ("os", "unlink"): "files",
+                         ("os", "rename"): "files", ("os", "replace"): "files"}
 _HISTORY_NAMES = {"_ih", "_oh", "In", "Out", "__builtins__", "_i", "_ii", "_iii"}
 
 
@@ -65,6 +77,8 @@ class _Scanner(ast.NodeVisitor):
         top = module.split(".")[0]
         if module.startswith("dlcourse.exercises") or module == "dlcourse" and alias in _CHECKER_NAMES:
             self.flag("imports-checker", node, f"imports {module}")
+        elif top == "dlcourse":
+            self.flag("uses-course-code", node, f"imports {module}")
         if top in _DANGEROUS_MODULES:
             self.flag(_DANGEROUS_MODULES[top], node, f"imports {module}")
         if alias:
@@ -82,6 +96,8 @@ class _Scanner(ast.NodeVisitor):
             full = f"{module}.{alias.name}"
             if module.startswith("dlcourse.exercises") or full.startswith("dlcourse.exercises"):
                 self.flag("imports-checker", node, f"imports {full}")
+            elif module.split(".")[0] == "dlcourse":
+                self.flag("uses-course-code", node, f"imports {full}")
             if module.split(".")[0] in _DANGEROUS_MODULES:
                 self.flag(_DANGEROUS_MODULES[module.split(".")[0]], node, f"imports {full}")
             if (module, alias.name) in {("sys", "modules"), ("os", "_exit"), ("sys", "exit")}:
@@ -143,8 +159,15 @@ class _Scanner(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id in _DANGEROUS_CALLS:
             code = _DANGEROUS_CALLS[node.func.id]
-            if code != "setattr" or not node.args or _root_name(node.args[0]) in self.modules \
-                    or not isinstance(node.args[0], ast.Name):
+            first = node.args[0] if node.args else None
+            if code in ("setattr", "getattr"):
+                worth = first is None or _root_name(first) in self.modules or not isinstance(first, ast.Name) \
+                    if code == "setattr" else first is not None and _root_name(first) in self.modules
+            elif code == "files":  # open() is fine, unless it names the course's files
+                worth = "solutions" in ast.unparse(node) or ".ipynb" in ast.unparse(node)
+            else:
+                worth = True
+            if worth:
                 self.flag(code, node, f"calls {node.func.id}()")
         self.generic_visit(node)
 

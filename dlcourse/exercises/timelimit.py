@@ -6,7 +6,9 @@ Two mechanisms, picked per call:
   arms ``SIGALRM``; its handler raises :class:`TimeLimitExceeded` inside the running code. This
   stops pure-Python loops (``while True: pass``) and interrupts blocking calls such as
   ``time.sleep``. The timer re-fires every 0.1 s after the deadline, so a learner's
-  ``except Exception`` (or even a bare ``except``) inside the loop cannot swallow it for long.
+  ``except Exception`` (or even a bare ``except``) inside the loop cannot swallow it for long;
+  after three swallowed alarms every line of the learner's code raises it (a line tracer), the
+  lines of its ``except BaseException`` handlers included, so such a loop ends too.
 * **Anywhere else** (Windows, a worker thread, or an alarm already armed by someone else): a
   watchdog thread waits for the deadline and then injects :class:`TimeLimitExceeded` into the
   calling thread with ``PyThreadState_SetAsyncExc``. This also stops Python loops, but only
@@ -54,7 +56,24 @@ def call_with_time_limit(func: Callable[..., Any], args: tuple = (), kwargs: dic
 
 
 def _call_with_alarm(func: Callable[..., Any], args: tuple, kwargs: dict, seconds: float) -> Any:
+    fired = [0]
+    previous_trace = sys.gettrace()
+
+    def on_line(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line" and frame.f_code.co_filename != __file__:
+            raise TimeLimitExceeded(f"stopped after {seconds:g} s")
+        return on_line
+
     def on_alarm(signum: int, frame: Any) -> None:
+        fired[0] += 1
+        if fired[0] == 3:
+            # The first interrupts were swallowed (``except BaseException: pass`` in a loop): from
+            # now on every line the learner's code runs raises, also the lines of its handlers.
+            sys.settrace(lambda *_: on_line)
+            while frame is not None and frame.f_code.co_filename != __file__:
+                frame.f_trace_lines = True
+                frame.f_trace = on_line
+                frame = frame.f_back
         raise TimeLimitExceeded(f"stopped after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
@@ -64,6 +83,8 @@ def _call_with_alarm(func: Callable[..., Any], args: tuple, kwargs: dict, second
             return func(*args, **kwargs)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0.0, 0.0)
+            if fired[0] >= 3:
+                sys.settrace(previous_trace)
     finally:
         signal.signal(signal.SIGALRM, previous)
 
