@@ -1,9 +1,12 @@
 """Per-learner progress: one small JSON file per lesson in ``dlcourse.paths.progress_dir()``.
 
-Files are written atomically (a temporary file in the same folder, then ``os.replace``), so a
-crash mid-write leaves the old file intact. A file that cannot be read is renamed aside
-(``lesson01.json.corrupt-<time>``), reported once, and a fresh one is started: progress is
-never a reason for a check to fail.
+Each save holds a lock (``.lesson01.json.lock``, the ``filelock`` package), re-reads the file
+inside it and writes it atomically (a temporary file in the same folder, then ``os.replace``):
+two kernels checking at once both keep their records, and a crash mid-write leaves the old file
+intact; a temporary file a killed writer left behind is removed by the next save. A file that
+cannot be read, or holds a value of the wrong type, is renamed aside
+(``lesson01.json.corrupt-<time>``), reported once, and a fresh one is started: progress is never
+a reason for a check to fail.
 
 File layout (``lesson01.json``)::
 
@@ -23,6 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from dlcourse import paths
 from dlcourse.exercises.feedback import NOT_ATTEMPTED, PASSED, Report, TextDisplay
@@ -46,9 +51,27 @@ def _empty(lesson_id: str) -> dict[str, Any]:
     return {"version": VERSION, "lesson": lesson_id, "exercises": {}}
 
 
+_LOCK_SECONDS = 30.0
+_NUMBERS = ("points", "best", "max_points")
+_TEXTS = ("status", "first_passed", "last_checked")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _valid_entry(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    attempts = entry.get("attempts", 0)
+    return (isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 0
+            and all(_number(entry[key]) for key in _NUMBERS if key in entry)
+            and all(entry[key] is None or isinstance(entry[key], str) for key in _TEXTS if key in entry))
+
+
 def _valid(data: Any) -> bool:
     return (isinstance(data, dict) and isinstance(data.get("exercises"), dict)
-            and all(isinstance(v, dict) for v in data["exercises"].values()))
+            and all(isinstance(k, str) and _valid_entry(v) for k, v in data["exercises"].items()))
 
 
 def load_lesson(lesson_id: str) -> tuple[dict[str, Any], str | None]:
@@ -78,6 +101,15 @@ def load_lesson(lesson_id: str) -> tuple[dict[str, Any], str | None]:
                                "and a new one was started.")
 
 
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of writers that died mid-write (called with the lock held: no one is writing)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -96,11 +128,31 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
 
 
 def record(report: Report) -> str | None:
-    """Store the outcome of one check; returns a note for the learner when something went wrong."""
+    """Store the outcome of one check; returns a note for the learner when something went wrong.
+
+    Holds the lesson's lock while it re-reads the file, adds the outcome and writes it back, so
+    concurrent checks (two kernels, two notebooks) never lose one another's records.
+    """
     if report.status == NOT_ATTEMPTED or report.max_points <= 0:
         return None
     lesson_id = report.exercise.split(".", 1)[0]
-    data, note = load_lesson(lesson_id)
+    path = progress_file(lesson_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=_LOCK_SECONDS):
+            _remove_leftovers(path)
+            data, note = load_lesson(lesson_id)
+            _add(data, report)
+            _write_atomic(path, data)
+    except Timeout:
+        return (f"Your progress could not be saved: another program held {path.name}'s lock for "
+                f"{_LOCK_SECONDS:g} s.")
+    except OSError as exc:
+        return f"Your progress could not be saved ({exc}). Set DLCOURSE_HOME to a writable folder."
+    return note
+
+
+def _add(data: dict[str, Any], report: Report) -> None:
     entry = data["exercises"].setdefault(report.exercise, {"attempts": 0, "best": 0.0})
     entry["attempts"] = int(entry.get("attempts", 0)) + 1
     entry["points"] = report.points
@@ -110,11 +162,6 @@ def record(report: Report) -> str | None:
     entry["last_checked"] = _now()
     if report.status == PASSED and not entry.get("first_passed"):
         entry["first_passed"] = entry["last_checked"]
-    try:
-        _write_atomic(progress_file(lesson_id), data)
-    except OSError as exc:
-        return f"Your progress could not be saved ({exc}). Set DLCOURSE_HOME to a writable folder."
-    return note
 
 
 @dataclass
@@ -174,8 +221,9 @@ class ProgressView(TextDisplay):
     def lines(self) -> list[str]:
         """The progress as lines of text, one per lesson."""
         out = [f"Progress (saved in {paths.progress_dir()})"]
+        width = max([24, *(len(row.title) for row in self.rows)])
         for row in self.rows:
-            out.append(f"  {row.lesson} {row.title:<24} {_bar(row.fraction)} "
+            out.append(f"  {row.lesson} {row.title:<{width}} {_bar(row.fraction)} "
                        f"{row.points:g}/{row.max_points:g} points, {row.passed}/{row.exercises} exercises passed")
         out += [f"  Note: {n}" for n in self.notes]
         return out
