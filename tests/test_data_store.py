@@ -226,3 +226,71 @@ def test_real_fashion_mnist_and_class_names(real_data):
     assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
     assert np.bincount(y_train).tolist() == [6000] * 10
     assert len(FASHION_MNIST_CLASSES) == 10 and FASHION_MNIST_CLASSES[9] == "Ankle boot"
+
+
+def test_bad_file_in_data_folder_falls_back_to_a_good_cached_copy(tiny, fresh_home, monkeypatch):
+    arrays, source = tiny
+    name = store.DATASETS["mnist"].files["y_train"].name
+    cache = paths.dataset_cache() / "mnist"
+    cache.mkdir(parents=True)
+    (cache / name).write_bytes((source / name).read_bytes())
+    (source / name).write_bytes((source / name).read_bytes()[:-6])
+    monkeypatch.setenv(paths.DATA_ENV, str(source.parent))
+    with pytest.warns(RuntimeWarning) as caught:
+        _assert_same(store.load("mnist", download=False), arrays)
+    text = " ".join(str(w.message) for w in caught)
+    assert str(source / name) in text and str(cache / name) in text
+    assert "Delete it" not in text and "unset DLCOURSE_DATA" in text  # the folder may be read-only
+
+
+def test_import_names_each_refused_file_and_why(tiny, fresh_home):
+    _, source = tiny
+    bad = source / store.DATASETS["mnist"].files["x_train"].name
+    bad.write_bytes(bad.read_bytes()[:100])
+    out = io.StringIO()
+    assert store.import_from(source.parent, progress=out) == {"mnist": 3}
+    refused = [line for line in out.getvalue().splitlines() if line.startswith("refused")]
+    assert len(refused) == 1 and str(bad) in refused[0] and "truncated" in refused[0], out.getvalue()
+
+
+def test_decompression_stops_at_the_expected_size(tiny, fresh_home, monkeypatch):
+    _, source = tiny
+    bomb = source / store.DATASETS["mnist"].files["y_test"].name
+    bomb.write_bytes(gzip.compress(b"\0" * (64 * 1024 * 1024)))  # 64 KiB on disk, 64 MiB inside
+    reads = []
+    real_gzip = gzip.GzipFile.read
+
+    def spy(self, size=-1):
+        reads.append(size)
+        return real_gzip(self, size)
+
+    monkeypatch.setattr(gzip.GzipFile, "read", spy)
+    monkeypatch.setenv(paths.DATA_ENV, str(source.parent))
+    with pytest.raises(store.DatasetError, match="expands to more than"):
+        store.load("mnist", download=False)
+    assert reads and all(0 < size <= 1 << 20 for size in reads), reads
+
+
+def test_unreadable_file_gets_a_clear_message(tiny, fresh_home, monkeypatch):
+    _, source = tiny
+    name = store.DATASETS["mnist"].files["y_test"].name
+    real_open = open
+
+    def deny(path, *args, **kwargs):
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", deny)  # mode 0000 does not stop root, who runs CI
+    monkeypatch.setenv(paths.DATA_ENV, str(source.parent))
+    with pytest.raises(store.DatasetError, match="permission denied.*chmod a\\+r"):
+        store.load("mnist", download=False)
+
+
+def test_data_variable_naming_a_file_is_called_out(tiny, fresh_home, monkeypatch, tmp_path):
+    not_a_folder = tmp_path / "data.zip"
+    not_a_folder.write_bytes(b"PK")
+    monkeypatch.setenv(paths.DATA_ENV, str(not_a_folder))
+    with pytest.warns(RuntimeWarning, match="is a file, not a folder"):
+        with pytest.raises(store.DatasetError, match="is a file, not a folder"):
+            store.load("mnist", download=False)

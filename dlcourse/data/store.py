@@ -8,7 +8,10 @@ Where a file comes from, in order:
 3. a download from the public mirrors, with a progress bar and a checksum check, written
    atomically into the cache.
 
-Every file is checked against the SHA-256 of its decompressed content before it is used.
+Every file is checked against the SHA-256 of its decompressed content before it is used, and
+decompression stops at the size the file must have, so a small gzip that expands to gigabytes is
+refused after reading only that much. A bad copy in ``$DLCOURSE_DATA`` (often read-only) does not
+hide a good copy in the cache: the good one is used, with a warning naming both.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import hashlib
 import os
 import shutil
 import sys
+import zlib
 import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
@@ -29,7 +34,7 @@ from typing import Callable, Iterable, TextIO
 import numpy as np
 
 from dlcourse import paths
-from dlcourse.data.idx import IDXError, parse_idx, read_bytes
+from dlcourse.data.idx import IDXError, parse_idx
 
 
 class DatasetError(RuntimeError):
@@ -127,19 +132,90 @@ def search_dirs(dataset: Dataset) -> list[Path]:
     return dirs
 
 
+def _expected_bytes(spec: DataFile) -> int:
+    """The decompressed size of an IDX file of ``spec``'s shape (uint8 values)."""
+    return 4 + 4 * len(spec.shape) + int(np.prod(spec.shape, dtype=np.int64))
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """``path``'s decompressed bytes, reading no more than ``limit + 1`` of them."""
+    try:
+        with open(path, "rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+            data = stream.read(limit + 1)
+    except PermissionError:
+        raise IDXError(f"{path} cannot be read: permission denied (its owner can fix it with "
+                       f"`chmod a+r {path}`).") from None
+    except IsADirectoryError:
+        raise IDXError(f"{path} is a folder, not a data file.") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise IDXError(f"{path} is truncated or corrupted ({exc}).") from None
+    except OSError as exc:
+        raise IDXError(f"{path} cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > limit:
+        raise IDXError(f"{path} expands to more than the {limit} bytes {path.name} has: it is not that file.")
+    return data
+
+
 def verified_array(path: Path, spec: DataFile) -> np.ndarray:
-    """Read ``path``, check its checksum, header and shape against ``spec``, return the array."""
-    raw = read_bytes(path)
+    """Read ``path``, check its size, checksum, header and shape against ``spec``, return the array."""
+    raw = _read_at_most(path, _expected_bytes(spec))
     digest = hashlib.sha256(raw).hexdigest()
-    array = parse_idx(raw, name=str(path))
     if digest != spec.sha256:
         raise IDXError(
             f"{path} does not match the published checksum (sha256 {digest[:12]}…, expected "
-            f"{spec.sha256[:12]}…): the file is corrupted or is not {spec.name}. Delete it and fetch it again."
+            f"{spec.sha256[:12]}…): the file is corrupted or is not {spec.name}."
         )
+    array = parse_idx(raw, name=str(path))
     if array.shape != spec.shape:  # pragma: no cover - implied by the checksum, kept as a guard
         raise IDXError(f"{path} has shape {array.shape}, expected {spec.shape}.")
     return array
+
+
+def _override_problem() -> str | None:
+    """What is wrong with ``$DLCOURSE_DATA``, when it is set but is not a readable folder."""
+    override = paths.data_override()
+    if override is None or override.is_dir():
+        return None
+    if override.exists():
+        return (f"{paths.DATA_ENV}={override} is a file, not a folder: point it at the folder that holds "
+                "mnist/ and fashion-mnist/, or unset it.")
+    return f"{paths.DATA_ENV}={override} does not exist."
+
+
+def _fix_for(path: Path, dataset: Dataset) -> str:
+    override = paths.data_override()
+    if override is not None and override in path.parents:
+        return (f"replace it in {override} (or unset {paths.DATA_ENV}); `dlcourse data fetch {dataset.name}` "
+                "puts a good copy in the cache, which is then used instead.")
+    return f"delete it and run `dlcourse data fetch {dataset.name}`."
+
+
+def load_file(dataset: Dataset, spec: DataFile) -> np.ndarray | None:
+    """The first copy of ``spec`` in :func:`search_dirs` that verifies; None when there is no copy.
+
+    A copy that fails is skipped with a warning naming it and the copy used instead; when every
+    copy fails, :class:`DatasetError` says what is wrong with each and how to fix it.
+    """
+    problems: list[tuple[Path, str]] = []
+    for folder in search_dirs(dataset):
+        candidate = folder / spec.name
+        if not candidate.exists():
+            continue
+        try:
+            array = verified_array(candidate, spec)
+        except IDXError as exc:
+            problems.append((candidate, str(exc)))
+            continue
+        for bad, reason in problems:
+            warnings.warn(f"{reason} Using {candidate} instead; to stop this warning, {_fix_for(bad, dataset)}",
+                          RuntimeWarning, stacklevel=3)
+        return array
+    if problems:
+        raise DatasetError("\n".join(f"{reason} To fix it, {_fix_for(bad, dataset)}" for bad, reason in problems))
+    return None
 
 
 def _how_to_fix(dataset: Dataset) -> str:
@@ -156,7 +232,7 @@ def find_file(dataset: Dataset, spec: DataFile) -> Path | None:
     """The first existing copy of ``spec`` in :func:`search_dirs`, or None."""
     for folder in search_dirs(dataset):
         candidate = folder / spec.name
-        if candidate.is_file():
+        if candidate.exists():
             return candidate
     return None
 
@@ -170,6 +246,9 @@ def load(name: str, download: bool = True, progress: TextIO | None = None) -> tu
     ``progress`` (default: standard error).
     """
     dataset = get_dataset(name)
+    problem = _override_problem()
+    if problem:
+        warnings.warn(problem + " Using the cache instead.", RuntimeWarning, stacklevel=2)
     missing = [spec for spec in dataset.files.values() if find_file(dataset, spec) is None]
     if missing:
         if not download:
@@ -177,21 +256,20 @@ def load(name: str, download: bool = True, progress: TextIO | None = None) -> tu
         fetch(dataset.name, progress=progress, only=missing)
     arrays = {}
     for role, spec in dataset.files.items():
-        path = find_file(dataset, spec)
-        assert path is not None
-        try:
-            arrays[role] = verified_array(path, spec)
-        except IDXError as exc:
-            raise DatasetError(str(exc)) from None
+        array = load_file(dataset, spec)
+        if array is None:  # pragma: no cover - fetch() installed it or raised
+            raise DatasetError(_not_found_message(dataset, [spec], reason="it vanished"))
+        arrays[role] = array
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def _not_found_message(dataset: Dataset, missing: Iterable[DataFile], reason: str) -> str:
     looked = "\n".join(f"  * {d}" for d in search_dirs(dataset))
     names = ", ".join(spec.name for spec in missing)
+    problem = _override_problem()
     return (
         f"{dataset.title} ({dataset.name}) is not available: {names} not found and {reason}.\n"
-        f"dlcourse looked in:\n{looked}\n" + _how_to_fix(dataset)
+        f"dlcourse looked in:\n{looked}\n" + (f"Note: {problem}\n" if problem else "") + _how_to_fix(dataset)
     )
 
 
@@ -288,25 +366,32 @@ def import_from(folder: str | Path, progress: TextIO | None = None) -> dict[str,
 
     ``folder`` may hold ``mnist/`` and ``fashion-mnist/`` sub-folders (the layout of
     ``$DLCOURSE_DATA``) or the ``.gz`` files of one dataset directly. Returns how many files
-    were imported per dataset. Files that fail their checksum are refused, with the reason.
+    were imported per dataset. Each file that fails its checks is refused, named, with the reason.
     """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise DatasetError(f"{folder} is not a folder.")
     stream = progress if progress is not None else sys.stdout
     imported: dict[str, int] = {}
+    refused: dict[Path, list[str]] = {}
+    accepted: set[Path] = set()
     for dataset in DATASETS.values():
         target = paths.dataset_cache() / dataset.name
         for spec in dataset.files.values():
             for candidate in (folder / dataset.name / spec.name, folder / spec.name):
-                if not candidate.is_file():
+                if not candidate.exists():
                     continue
                 try:
                     verified_array(candidate, spec)
-                except IDXError:
-                    continue  # same file name, other dataset (MNIST and Fashion-MNIST share names)
-                target.mkdir(parents=True, exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=target)
+                except IDXError as exc:  # maybe the other dataset's file: MNIST and Fashion-MNIST share names
+                    refused.setdefault(candidate, []).append(f"not {dataset.name}'s {spec.name}: {exc}")
+                    continue
+                try:
+                    target.mkdir(parents=True, exist_ok=True)
+                    fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=target)
+                except OSError as exc:
+                    raise DatasetError(f"Cannot write to the dataset cache {target}: {exc.strerror or exc}. "
+                                       f"Set {paths.HOME_ENV} to a folder you can write to.") from None
                 os.close(fd)
                 try:
                     shutil.copyfile(candidate, tmp_name)
@@ -315,7 +400,11 @@ def import_from(folder: str | Path, progress: TextIO | None = None) -> dict[str,
                     Path(tmp_name).unlink(missing_ok=True)
                 stream.write(f"imported {dataset.name}/{spec.name} from {candidate}\n")
                 imported[dataset.name] = imported.get(dataset.name, 0) + 1
+                accepted.add(candidate)
                 break
+    for candidate, reasons in refused.items():
+        if candidate not in accepted:
+            stream.write(f"refused {candidate}: {reasons[0] if len(reasons) == 1 else '; '.join(reasons)}\n")
     return imported
 
 
@@ -331,17 +420,23 @@ class FileStatus:
 
 
 def status() -> list[FileStatus]:
-    """Check every file of every dataset: where it is, and whether it verifies."""
+    """Check every file of every dataset: where the copy in use is, and whether it verifies."""
     rows = []
     for dataset in DATASETS.values():
         for spec in dataset.files.values():
-            path = find_file(dataset, spec)
-            if path is None:
+            copies = [folder / spec.name for folder in search_dirs(dataset) if (folder / spec.name).exists()]
+            if not copies:
                 rows.append(FileStatus(dataset.name, spec.name, None, False, "missing"))
                 continue
-            try:
-                verified_array(path, spec)
-                rows.append(FileStatus(dataset.name, spec.name, path, True))
-            except IDXError as exc:
-                rows.append(FileStatus(dataset.name, spec.name, path, False, str(exc)))
+            problems = []
+            for path in copies:
+                try:
+                    verified_array(path, spec)
+                except IDXError as exc:
+                    problems.append(str(exc))
+                    continue
+                rows.append(FileStatus(dataset.name, spec.name, path, True, " ".join(problems)))
+                break
+            else:
+                rows.append(FileStatus(dataset.name, spec.name, copies[0], False, " ".join(problems)))
     return rows
