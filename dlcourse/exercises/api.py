@@ -42,14 +42,13 @@ def check(name: str, answer: Any, *, save: bool = True) -> Report:
         return Report(str(name), "", ERROR, headline=str(exc))
     report = run_exercise(exercise, answer)
     if report.status != "passed" and exercise.hints and report.status != ERROR:
-        report.notes.append(f"Stuck? Run `hint(\"{name}\")` for a hint.")
+        report.add_note(f"Stuck? Run `hint(\"{name}\")` for a hint.")
     if save:
         try:
             note = record(report)
         except Exception as exc:  # noqa: BLE001 - progress must never break a check
             note = f"Your progress could not be saved ({type(exc).__name__}: {exc})."
-        if note:
-            report.notes.append(note)
+        report.add_note(note)
     if os.environ.get(CHECKS_MUST_PASS_ENV) == "1" and report.status != "passed":
         raise CheckNotPassed(f"{CHECKS_MUST_PASS_ENV}=1 and this check did not pass:\n{report}")
     return report

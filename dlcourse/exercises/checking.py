@@ -1,4 +1,9 @@
-"""Run an exercise's cases against a learner's answer and turn every outcome into feedback.
+"""Check a learner's answer in two steps: :func:`collect` runs it, :func:`judge` turns that into feedback.
+
+:func:`collect` is the only step that runs learner code; it records plain data only (a
+:class:`~dlcourse.exercises.collected.Collected`, which can be serialized and sent from a sandbox).
+:func:`judge` is pure: it computes the expected answers itself and never calls learner code.
+:func:`run_exercise` is the two together; ``check()`` and the grader both go through it.
 
 Nothing here lets an exception escape into the notebook except ``KeyboardInterrupt`` (the
 learner pressed Stop). A placeholder answer reads "not attempted yet"; an exception in the
@@ -14,17 +19,20 @@ import os
 import sysconfig
 import traceback
 import warnings
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from dlcourse.exercises.collected import Collected, Outcome
 from dlcourse.exercises.compare import describe_shape, difference, matches
 from dlcourse.exercises.core import Case, Exercise
 from dlcourse.exercises.feedback import ERROR, FAILED, NOT_ATTEMPTED, PARTIAL, PASSED, CaseResult, Report
+from dlcourse.exercises.plain import Opaque, to_plain
 from dlcourse.exercises.timelimit import TimeLimitExceeded, call_with_time_limit
 
-__all__ = ["is_placeholder", "learner_frame", "run_exercise"]
+__all__ = ["collect", "is_placeholder", "judge", "learner_frame", "run_exercise"]
 
 _errstate = np.errstate
 _ndarray = np.ndarray
@@ -80,9 +88,22 @@ def _where(exc: BaseException) -> str:
     return f" (at {_cell_name(frame.filename)}, line {frame.lineno}, in {frame.name}: `{line}`)"
 
 
-def _exception_message(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return f"your code raised {text}{_where(exc)}"
+def _exception_message(outcome: Outcome) -> str:
+    text = f"{outcome.error}: {outcome.message}" if outcome.message else outcome.error
+    return f"your code raised {text}{outcome.where}"
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - a learner's exception class may break __str__
+        return ""
+
+
+def _failure(kind: str, exc: BaseException, answer: Any = None) -> Outcome:
+    """An :class:`Outcome` for a call that ended with ``exc``."""
+    return Outcome(kind, error=type(exc).__name__, message=_safe_str(exc), where=_where(exc),
+                   placeholder=kind == "not implemented" and _placeholder_frame(exc, answer))
 
 
 def _placeholder_frame(exc: NotImplementedError, func: Any) -> bool:
@@ -96,18 +117,18 @@ def _placeholder_frame(exc: NotImplementedError, func: Any) -> bool:
     return last is not None and last.tb_frame.f_code is code
 
 
-def _changed_inputs(before: tuple, after: tuple, names: list[str]) -> str | None:
+
+def _changed_input(before: tuple, after: tuple, names: list[str]) -> str | None:
+    """The name of the first array argument the call changed in place, or None."""
     for index, (old, new) in enumerate(zip(before, after)):
         if isinstance(old, _ndarray) and isinstance(new, _ndarray):
             if old.shape != new.shape or not _array_equal(old, new, equal_nan=True):
-                name = names[index] if index < len(names) else f"argument {index + 1}"
-                return (f"your function changed its input `{name}` in place; "
-                        f"work on a copy (e.g. `{name} = {name}.copy()`) or build a new array.")
+                return names[index] if index < len(names) else f"argument {index + 1}"
     return None
 
 
-def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> tuple[str, Any, list[str]]:
-    """Call the learner's function on one case; returns ``(outcome, value_or_exception, warnings)``."""
+def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> Outcome:
+    """Call the learner's function on one case (on copies of its inputs) and record how it ended."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     with warnings.catch_warnings(record=True) as caught, _errstate(all="warn"):
@@ -115,22 +136,72 @@ def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> tuple
         try:
             value = call_with_time_limit(func, args, kwargs, seconds=time_limit)
         except TimeLimitExceeded as exc:
-            return "timeout", exc, []
+            return _failure("timeout", exc)
         except NotImplementedError as exc:
-            return "not implemented", exc, []
+            return _failure("not implemented", exc, func)
         except SystemExit as exc:
-            return "exit", exc, []
+            return _failure("exit", exc)
         except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
-            return "exception", exc, []
-    changed = _changed_inputs(case.args, args, exercise.parameter_names())
+            return _failure("exception", exc)
+        messages = [_safe_str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        try:
+            plain_value = to_plain(value)
+        except Exception as exc:  # noqa: BLE001 - a strange result must not crash the check
+            plain_value = Opaque(type(value).__name__, f"<could not be read: {type(exc).__name__}>")
+    changed = _changed_input(case.args, args, exercise.parameter_names())
     if changed:
-        return "mutated", changed, []
-    messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
-    return "value", value, messages
+        return Outcome("mutated", message=changed)
+    return Outcome("value", plain_value, warnings=messages)
 
 
-def _judge(exercise: Exercise, case: Case, value: Any, expected: Any, wrong: dict[str, Any],
-           runtime_warnings: list[str], label: str) -> CaseResult:
+def _describe(exercise: Exercise, answer: Any) -> Outcome:
+    """Run a custom exercise's describe step (or, without one, its whole check) on ``answer``."""
+    step = exercise.describe if exercise.describe is not None else exercise.custom
+    assert step is not None
+    try:
+        value = call_with_time_limit(step, (answer,), seconds=exercise.time_limit)
+        if exercise.describe is None:  # a custom check that has no describe step yet
+            return Outcome("results", [to_plain(asdict(result)) for result in value])
+        return Outcome("value", to_plain(value))
+    except TimeLimitExceeded as exc:
+        return _failure("timeout", exc)
+    except NotImplementedError as exc:
+        return _failure("not implemented", exc, answer)
+    except SystemExit as exc:
+        return _failure("exit", exc)
+    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
+        return _failure("exception", exc)
+
+
+def collect(exercise: Exercise, answer: Any, time_limit: float | None = None) -> Collected:
+    """Run ``answer`` on every case of ``exercise`` and record what happened, as plain data.
+
+    This is the only step that runs learner code. Each call gets deep copies of the case's inputs
+    and ``time_limit`` seconds (the exercise's own limit by default). After a case runs too long,
+    or when the answer is still the placeholder, the remaining cases are recorded as ``not run``.
+    A custom exercise records one outcome: what its describe step made of the answer.
+    """
+    limit = float(exercise.time_limit if time_limit is None else time_limit)
+    kind = type(answer).__name__
+    if is_placeholder(answer):
+        return Collected(exercise.name, "placeholder", kind, limit)
+    if exercise.custom is not None:
+        return Collected(exercise.name, "object", kind, limit, [_describe(exercise, answer)])
+    if not callable(answer):
+        return Collected(exercise.name, "not callable", kind, limit)
+    outcomes: list[Outcome] = []
+    for index, case in enumerate(exercise.cases):
+        if outcomes and (outcomes[-1].kind in ("timeout", "not run")
+                         or (index == 1 and outcomes[0].kind == "not implemented" and outcomes[0].placeholder)):
+            outcomes.append(Outcome("not run"))
+            continue
+        outcomes.append(_call(exercise, answer, case, limit))
+    return Collected(exercise.name, "function", kind, limit, outcomes)
+
+
+# --- judging: pure, never calls learner code -----------------------------------------------------
+def _judge_value(exercise: Exercise, case: Case, value: Any, expected: Any, wrong: dict[str, Any],
+                 runtime_warnings: list[str], label: str) -> CaseResult:
     overflow = [w for w in runtime_warnings if "overflow" in w]
     if overflow and not case.allow_overflow:
         return CaseResult(label, 0.0, case.points,
@@ -139,7 +210,7 @@ def _judge(exercise: Exercise, case: Case, value: Any, expected: Any, wrong: dic
     problem = difference(value, expected, rtol=case.rtol, atol=case.atol, check_dtype=case.check_dtype,
                          names=exercise.returns)
     if problem is None and case.test is not None:
-        problem = case.test(value, *case.args, **case.kwargs)
+        problem = case.test(value, *copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     if problem is None:
         return CaseResult(label, case.points, case.points)
     for mis in exercise.misconceptions:
@@ -175,96 +246,119 @@ def _status(cases: list[CaseResult]) -> str:
     return PARTIAL if earned > 0 else FAILED
 
 
-def run_exercise(exercise: Exercise, answer: Any, time_limit: float | None = None) -> Report:
-    """Check ``answer`` against ``exercise`` and return the :class:`Report` (never raises, except Stop)."""
-    limit = exercise.time_limit if time_limit is None else time_limit
-    report = Report(exercise.name, exercise.title, FAILED)
-    if is_placeholder(answer):
-        report.status = NOT_ATTEMPTED
-        report.headline = (f"`{exercise.target}` is still the placeholder. Write your code in the answer "
-                           "cell, run that cell, then run this check again.")
-        return report
+def _not_attempted(exercise: Exercise, headline: str) -> Report:
+    return Report(exercise.name, exercise.title, NOT_ATTEMPTED, headline=headline)
+
+
+def _judge_case(exercise: Exercise, case: Case, outcome: Outcome, prepared: tuple[Any, dict[str, Any]],
+                label: str, limit: float) -> CaseResult:
+    if outcome.kind == "value":
+        expected, wrong = prepared
+        try:
+            return _judge_value(exercise, case, outcome.value, expected, wrong, outcome.warnings, label)
+        except Exception as exc:  # noqa: BLE001 - a strange result must not crash the check
+            return CaseResult(label, 0.0, case.points, f"your result could not be compared "
+                              f"({type(exc).__name__}: {exc}); return a number or a NumPy array", "wrong")
+    if outcome.kind == "not implemented":
+        return CaseResult(label, 0.0, case.points,
+                          "your code called something that is not written yet: " + _exception_message(outcome),
+                          "exception")
+    if outcome.kind == "timeout":
+        return CaseResult(label, 0.0, case.points, f"stopped after {limit:g} s: your function ran too long "
+                          f"(an endless loop?){outcome.where}", "timeout")
+    if outcome.kind == "exit":
+        return CaseResult(label, 0.0, case.points, f"your function called sys.exit() or exit(){outcome.where}; "
+                          "return a value instead", "exit")
+    if outcome.kind == "mutated":
+        name = outcome.message
+        return CaseResult(label, 0.0, case.points, f"your function changed its input `{name}` in place; "
+                          f"work on a copy (e.g. `{name} = {name}.copy()`) or build a new array.", "wrong")
+    if outcome.kind == "not run":
+        return CaseResult.skipped(label, "not run (an earlier case ran too long)", case.points)
+    return CaseResult(label, 0.0, case.points, _exception_message(outcome), "exception")
+
+
+def _error(exercise: Exercise, headline: str) -> Report:
+    return Report(exercise.name, exercise.title, ERROR, headline=headline)
+
+
+def judge(exercise: Exercise, collected: Collected) -> Report:
+    """The :class:`Report` for what :func:`collect` recorded. Pure: never calls learner code.
+
+    Expected answers and the known-wrong answers of the exercise's misconceptions are computed
+    here, from the case inputs, with the course's own functions.
+    """
+    if collected.exercise != exercise.name:
+        return _error(exercise, f"the collected answers are for {collected.exercise!r}, not {exercise.name!r}.")
+    if collected.answer == "placeholder":
+        return _not_attempted(exercise, f"`{exercise.target}` is still the placeholder. Write your code in the "
+                                        "answer cell, run that cell, then run this check again.")
     if exercise.custom is not None:
-        return _run_custom(exercise, answer, report)
-    if not callable(answer):
-        report.cases.append(CaseResult("your answer", 0.0, exercise.max_points,
-                                       f"expected a function, got {type(answer).__name__}: "
-                                       f"did you overwrite `{exercise.target}` with a value?", "wrong"))
-        report.status = FAILED
-        return report
-
+        return _judge_custom(exercise, collected)
+    if collected.answer == "not callable":
+        return Report(exercise.name, exercise.title, FAILED, [CaseResult(
+            "your answer", 0.0, exercise.max_points, f"expected a function, got {collected.answer_type}: "
+            f"did you overwrite `{exercise.target}` with a value?", "wrong")], headline="not yet right.")
+    if len(collected.outcomes) != len(exercise.cases):
+        return _error(exercise, f"{len(collected.outcomes)} outcomes were collected for {len(exercise.cases)} cases.")
+    first = collected.outcomes[0] if collected.outcomes else None
+    if first is not None and first.kind == "not implemented" and first.placeholder:
+        return _not_attempted(exercise, f"`{exercise.target}` still raises NotImplementedError: replace that "
+                                        "line with your code, run the cell, then run this check again.")
     prepared = exercise.prepare()
-    stopped = ""
-    for index, (case, (expected, wrong)) in enumerate(zip(exercise.cases, prepared)):
+    cases = []
+    for case, outcome, expected in zip(exercise.cases, collected.outcomes, prepared):
         label = ("extra test" if case.extra else "") or exercise.label(case)
-        if stopped:
-            report.cases.append(CaseResult.skipped(label, stopped, case.points))
-            continue
-        outcome, value, runtime_warnings = _call(exercise, answer, case, limit)
-        if outcome == "value":
-            try:
-                result = _judge(exercise, case, value, expected, wrong, runtime_warnings, label)
-            except Exception as exc:  # noqa: BLE001 - a strange result must not crash the check
-                result = CaseResult(label, 0.0, case.points, f"your result could not be compared "
-                                    f"({type(exc).__name__}: {exc}); return a number or a NumPy array", "wrong")
-            report.cases.append(result)
-        elif outcome == "not implemented":
-            if index == 0 and _placeholder_frame(value, answer):
-                report.status = NOT_ATTEMPTED
-                report.headline = (f"`{exercise.target}` still raises NotImplementedError: replace that "
-                                   "line with your code, run the cell, then run this check again.")
-                report.cases = []
-                return report
-            report.cases.append(CaseResult(label, 0.0, case.points,
-                                           "your code called something that is not written yet: "
-                                           + _exception_message(value), "exception"))
-        elif outcome == "timeout":
-            report.cases.append(CaseResult(label, 0.0, case.points,
-                                           f"stopped after {limit:g} s: your function ran too long "
-                                           f"(an endless loop?){_where(value)}", "timeout"))
-            stopped = "not run (an earlier case ran too long)"
-        elif outcome == "exit":
-            report.cases.append(CaseResult(label, 0.0, case.points,
-                                           f"your function called sys.exit() or exit(){_where(value)}; "
-                                           "return a value instead", "exit"))
-        elif outcome == "mutated":
-            report.cases.append(CaseResult(label, 0.0, case.points, value, "wrong"))
-        else:
-            report.cases.append(CaseResult(label, 0.0, case.points, _exception_message(value), "exception"))
-    report.status = _status(report.cases)
-    if report.status != PASSED:
-        report.headline = "not yet right."
-    return report
+        cases.append(_judge_case(exercise, case, outcome, expected, label, collected.time_limit))
+    status = _status(cases)
+    return Report(exercise.name, exercise.title, status, cases, headline="" if status == PASSED else "not yet right.")
 
 
-def _run_custom(exercise: Exercise, answer: Any, report: Report) -> Report:
-    """Run a custom check. A learner's placeholder reads "not attempted yet" when the check lets
-    its NotImplementedError propagate, or returns a ``CaseResult.not_attempted(...)``."""
+def _judge_custom(exercise: Exercise, collected: Collected) -> Report:
+    """A custom exercise's report, from its describe step's outcome. A learner's placeholder reads
+    "not attempted yet" when its NotImplementedError reached the describe step, or when the check
+    returns a ``CaseResult.not_attempted(...)``."""
     assert exercise.custom is not None
-    try:
-        results = list(call_with_time_limit(exercise.custom, (answer,), seconds=exercise.time_limit))
-    except TimeLimitExceeded:
-        results = [CaseResult("your answer", 0.0, exercise.max_points,
-                              f"checking took longer than {exercise.time_limit:g} s", "timeout")]
-    except NotImplementedError as exc:
-        if _placeholder_frame(exc, answer):
-            results = [CaseResult.not_attempted("your answer")]
-        else:
-            results = [CaseResult("your answer", 0.0, exercise.max_points, _exception_message(exc), "exception")]
-    except SystemExit as exc:
-        results = [CaseResult("your answer", 0.0, exercise.max_points,
-                              f"your code called sys.exit() or exit(){_where(exc)}", "exit")]
-    except Exception as exc:  # noqa: BLE001
-        results = [CaseResult("your answer", 0.0, exercise.max_points, _exception_message(exc), "exception")]
+    points = exercise.max_points
+    if len(collected.outcomes) != 1:
+        return _error(exercise, "a custom exercise collects exactly one outcome.")
+    outcome = collected.outcomes[0]
+    if outcome.kind == "not implemented" and outcome.placeholder:
+        results = [CaseResult.not_attempted("your answer")]
+    elif outcome.kind == "timeout":
+        results = [CaseResult("your answer", 0.0, points, f"checking took longer than {collected.time_limit:g} s",
+                              "timeout")]
+    elif outcome.kind == "exit":
+        results = [CaseResult("your answer", 0.0, points, f"your code called sys.exit() or exit(){outcome.where}",
+                              "exit")]
+    elif outcome.kind in ("exception", "not implemented"):
+        results = [CaseResult("your answer", 0.0, points, _exception_message(outcome), "exception")]
+    elif outcome.kind == "results":
+        try:
+            results = [CaseResult(**item) for item in outcome.value]
+        except (TypeError, ValueError):
+            return _error(exercise, "the check's results could not be read.")
+    elif outcome.kind == "value":
+        try:
+            results = list(exercise.custom(outcome.value))
+        except Exception as exc:  # noqa: BLE001 - a description the check cannot read
+            results = [CaseResult("your answer", 0.0, points, f"your answer could not be checked "
+                                  f"({type(exc).__name__}: {exc})", "wrong")]
+    else:
+        return _error(exercise, f"unexpected outcome {outcome.kind!r} for a custom exercise.")
     waiting = [c for c in results if c.kind == NOT_ATTEMPTED]
     if waiting:
-        report.status = NOT_ATTEMPTED
-        report.headline = waiting[0].message or (
+        return _not_attempted(exercise, waiting[0].message or (
             f"`{exercise.target}` still raises NotImplementedError: replace that line with your code, "
-            "run the cell, then run this check again.")
-        return report
-    report.cases = results
-    report.status = _status(results) if results else ERROR
-    if report.status != PASSED:
-        report.headline = "not yet right." if results else "the check returned no results."
-    return report
+            "run the cell, then run this check again."))
+    status = _status(results) if results else ERROR
+    headline = "" if status == PASSED else ("not yet right." if results else "the check returned no results.")
+    return Report(exercise.name, exercise.title, status, results, headline=headline)
+
+
+def run_exercise(exercise: Exercise, answer: Any, time_limit: float | None = None) -> Report:
+    """Check ``answer`` against ``exercise``: ``judge(exercise, collect(exercise, answer))``.
+
+    Never raises, except ``KeyboardInterrupt`` (Stop). Both ``check()`` and the grader use it.
+    """
+    return judge(exercise, collect(exercise, answer, time_limit))

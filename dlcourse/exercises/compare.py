@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from dlcourse.exercises.plain import Opaque
+
 __all__ = ["describe_shape", "difference", "format_value", "matches"]
 
 # References captured at import time (see the module docstring).
@@ -88,7 +90,7 @@ def difference(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-8,
     """
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)):
-            return f"{what} should be a tuple of {len(expected)} items, got {type(got).__name__}."
+            return f"{what} should be a tuple of {len(expected)} items, got {_type_name(got)}."
         if len(got) != len(expected):
             return f"{what} should have {len(expected)} items, got {len(got)}."
         for index, (g, e) in enumerate(zip(got, expected)):
@@ -109,7 +111,7 @@ def difference(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-8,
     got_array = _numeric(got)
     if got_array is None:
         kind = "a number" if expected_array.shape == () else "a NumPy array"
-        return f"{what} should be {kind}, got {type(got).__name__}: {format_value(got)}."
+        return f"{what} should be {kind}, got {_type_name(got)}: {format_value(got)}."
     return _array_difference(got_array, expected_array, rtol, atol, check_dtype, what)
 
 
@@ -156,6 +158,11 @@ def _array_difference(got: np.ndarray, expected: np.ndarray, rtol: float, atol: 
     index = first[0] if len(first) == 1 else first
     return (f"{prefix}{len(wrong)} of {expected.size} values differ; first at index {index}: "
             f"expected {format_value(expected[first].item())}, got {format_value(got[first].item())}.")
+
+
+def _type_name(value: Any) -> str:
+    """The type's name of a learner's result (an :class:`~dlcourse.exercises.plain.Opaque` keeps it)."""
+    return value.type_name if isinstance(value, Opaque) else type(value).__name__
 
 
 def _kind(array: np.ndarray) -> str:

@@ -11,8 +11,11 @@ Two kinds of exercise:
   inputs, the reference function gives the expected output, and optional
   :class:`Misconception` functions compute known-wrong answers, so that a matching wrong
   answer is named ("you left out the bias").
-* **Custom**: ``custom=`` is a function that inspects whatever the learner made (a value, a
-  Keras model) and returns a list of :class:`~dlcourse.exercises.feedback.CaseResult`.
+* **Custom**: the learner makes an object (a value, a Keras model). ``describe=`` turns it into
+  plain data (a Keras model's layers and compile settings; it is the only step that touches the
+  learner's object), and ``custom=`` judges that description, returning a list of
+  :class:`~dlcourse.exercises.feedback.CaseResult`. Without ``describe=``, ``custom=`` receives
+  the learner's object itself.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ class Exercise:
     hints: list[str] = field(default_factory=list)
     returns: tuple[str, ...] = ()  # names of the items when the answer returns a tuple, e.g. ("w", "b")
     custom: Callable[[Any], list[CaseResult]] | None = None
+    describe: Callable[[Any], Any] | None = None
     custom_points: float = 0.0
     time_limit: float = 2.0
     _prepared: list[tuple[Any, dict[str, Any]]] | None = field(default=None, repr=False)

@@ -87,6 +87,12 @@ class Report(TextDisplay):
     notes: list[str] = field(default_factory=list)
     headline: str = ""
 
+    def add_note(self, note: str) -> None:
+        """Add a line shown under the cases (a hint to ask for, where progress was saved); the only
+        change made to a report after :func:`~dlcourse.exercises.checking.judge` made it."""
+        if note:
+            self.notes.append(str(note))
+
     @property
     def points(self) -> float:
         """Points earned over all cases."""
