@@ -196,7 +196,8 @@ def _run_record(data: bytes | None, cells: int) -> dict[str, Any] | None:
         return None
     for cell in record["cells"]:
         if not isinstance(cell, dict) or cell.get("status") not in _CELL_STATUSES \
-                or not isinstance(cell.get("error", ""), str) or not isinstance(cell.get("count", 0), int):
+                or not isinstance(cell.get("error", ""), str) \
+                or not all(type(cell.get(key, 0)) is int for key in ("count", "kernel")):
             return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in record["collect"].items()):
         return None
@@ -226,23 +227,29 @@ def _origin(folder: Path, name: str) -> list[str]:
         return ["tampered: the origin record is malformed"]
 
 
-def _events(folder: Path, counts: dict[int, str]) -> list[str]:
-    """What the answer cells, and the answers while being checked, reached for (files, processes)."""
-    data = _read_capped(folder / "events.json", _MAX_RECORD)
+def _events(folder: Path, cells: dict[tuple[int, int], str]) -> list[str]:
+    """What the answer cells, and the answers while being checked, reached for (files, processes).
+
+    ``cells`` maps (kernel, execution count) to a cell's label; other counts are the collection.
+    """
+    data = _read_capped(folder / "events.jsonl", _MAX_RECORD)
     if data is None:
         return []
     out: list[str] = []
     try:
-        for count, event, detail in json.loads(data)[:200]:
-            where = counts.get(count, "the answers, while being checked,") if isinstance(count, int) else None
-            if where is None or not where.startswith(("the answer", "the answers")):
+        for line in data.decode("utf-8").splitlines()[:1000]:
+            kernel, count, event, detail = json.loads(line)
+            if not isinstance(kernel, int) or not isinstance(count, int):
+                raise ValueError("not a count")
+            where = cells.get((kernel, count), "the answers, while being checked,")
+            if not where.startswith(("the answer", "the answers")):
                 continue  # the lesson's own cells may open files and start processes
             text = f"{where} {'opened ' + str(detail)[:120] if event == 'open' else str(detail)[:60]} ({str(event)[:40]})"
             if text not in out:
                 out.append(text)
-    except (ValueError, TypeError):
-        return ["tampered: the event record is malformed"]
-    return out
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return out + ["tampered: the event record is malformed"]
+    return out[:20]
 
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
@@ -301,6 +308,7 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         private = Path(temporary) / "sandbox"
         private.mkdir()
         (private / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        _copy_font_cache(private / "home" / ".cache" / "matplotlib")
         _write_extra_inputs(exercises, private / "extra")
         result = sandbox.run(private, [sys.executable, "-m", "dlcourse.exercises.kernel"], limits,
                              data=paths.data_override() or paths.dataset_cache(), isolated=isolated)
@@ -315,18 +323,28 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         _score(row, exercises, nb, record, out, cell_timeout)
 
 
+def _copy_font_cache(target: Path) -> None:
+    """Give the sandbox matplotlib's font list, so that its fresh home does not rebuild it (seconds)."""
+    source = Path(os.environ.get("MPLCONFIGDIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                  / "matplotlib")
+    for path in source.glob("fontlist-v*.json"):
+        if path.is_file() and path.stat().st_size < _MAX_RECORD * 4:
+            target.mkdir(parents=True, exist_ok=True)
+            (target / path.name).write_bytes(path.read_bytes())
+
+
 def _score(row: GradeRow, exercises: list[Any], nb: Rebuilt, record: dict[str, Any], out: Path,
            cell_timeout: float) -> None:
     """Judge each exercise's collected data here, outside the sandbox."""
     from dlcourse.exercises.checking import judge  # noqa: PLC0415
     from dlcourse.exercises.collected import Collected  # noqa: PLC0415
 
-    counts: dict[int, str] = {}
+    counts: dict[tuple[int, int], str] = {}
     lost: dict[int, str] = {}
     for index, cell in enumerate(record["cells"]):
         label = nb.labels[index]
         if cell["count"]:
-            counts[cell["count"]] = label
+            counts[(cell.get("kernel", 0), cell["count"])] = label
         if cell["status"] == "error":
             row.flags.append(f"{label} raised {cell['error'][:100]}")
         elif cell["status"] == "timeout":

@@ -35,12 +35,11 @@ __all__ = ["begin", "collect_answer", "main", "origin_flags"]
 
 _JOB = "job.json"
 _DIR_ENV = "DLCOURSE_SANDBOX_DIR"  #: the private folder, for the kernel (whose working folder is work/)
-_EVENTS: list[tuple[int, str, str]] = []
+_KERNEL_ENV = "DLCOURSE_KERNEL_NUMBER"  #: which kernel of the run this is (0, then 1 after a restart, ...)
 _WATCHED_EVENTS = {"subprocess.Popen": "started a process", "os.system": "ran a shell command",
                    "os.fork": "forked", "os.exec": "replaced its process", "os.posix_spawn": "started a process",
                    "os.kill": "sent a signal", "os.killpg": "sent a signal", "ctypes.dlopen": "loaded a C library",
-                   "ctypes.dlsym": "used ctypes", "sys.setprofile": "set a profiler",
-                   "sys.settrace": "set a tracer", "socket.connect": "opened a connection",
+                   "ctypes.dlsym": "used ctypes", "socket.connect": "opened a connection",
                    "sys._current_frames": "read other frames"}
 
 
@@ -55,20 +54,46 @@ def _execution_count() -> int:
         return 0
 
 
+_LOG: dict[str, Any] = {}
+
+
 def _audit(event: str, args: tuple) -> None:
-    """Record what the submission's code reached for (an audit hook cannot be removed)."""
+    """Record what the submission's code reached for (an audit hook cannot be removed).
+
+    Each event is written at once, as a JSON line of ``[kernel, execution count, event, detail]``,
+    so that it survives a kernel that is killed later.
+    """
     if event == "open":
         path = str(args[0]) if args else ""
-        if ("solutions" in path or path.endswith(".ipynb")) and len(_EVENTS) < 200:
-            _EVENTS.append((_execution_count(), "open", path[:200]))
-    elif event in _WATCHED_EVENTS and len(_EVENTS) < 200:
-        _EVENTS.append((_execution_count(), event, _WATCHED_EVENTS[event]))
+        if not ("solutions" in path or path.endswith(".ipynb")):
+            return
+        detail = path[:200]
+    elif event in _WATCHED_EVENTS:
+        detail = _WATCHED_EVENTS[event]
+    else:
+        return
+    stream = _LOG.get("stream")
+    if stream is None or _LOG.get("busy") or _LOG.get("count", 0) >= 200:
+        return
+    _LOG["busy"] = True
+    try:
+        _LOG["count"] = _LOG.get("count", 0) + 1
+        count = _execution_count() - _LOG["offset"]  # as the kernel's replies number the cells
+        stream.write(json.dumps([_LOG["kernel"], count, event, detail]) + "\n")
+        stream.flush()
+    except Exception:  # noqa: BLE001 - recording must never break the submission's code
+        pass
+    finally:
+        _LOG["busy"] = False
 
 
 def begin() -> None:
     """The first cell, before any submitted code: watch what it opens and starts; no pictures."""
     import builtins  # noqa: PLC0415
 
+    folder = Path(os.environ.get(_DIR_ENV, "."))
+    _LOG.update(kernel=int(os.environ.get(_KERNEL_ENV, "0")), offset=_execution_count() - 1,  # this is cell 1
+                stream=open(folder / "out" / "events.jsonl", "a", encoding="utf-8"))  # noqa: SIM115
     sys.addaudithook(_audit)
     try:
         shell = builtins.get_ipython()  # type: ignore[attr-defined]
@@ -188,23 +213,26 @@ def collect_answer(name: str) -> None:
     out = Path(os.environ.get(_DIR_ENV, ".")) / "out"
     (out / f"{name}.collected").write_bytes(collected.to_bytes())
     (out / f"{name}.origin.json").write_text(json.dumps({"flags": flags}), encoding="utf-8")
-    (out / "events.json").write_text(json.dumps([list(e) for e in _EVENTS]), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
 # The runner (its own process in the sandbox)
 
 
+_GRACE = 10.0  # seconds an interrupted cell has to stop before its kernel is killed
+
+
 class _Kernel:
     """One IPython kernel over the ipc transport, with cells run under a time limit."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, number: int) -> None:
         from jupyter_client import KernelManager  # noqa: PLC0415
 
+        self.number = number
         folder.mkdir(exist_ok=True)
         self.manager = KernelManager(transport="ipc", ip=str(folder / "k"),
                                      connection_file=str(folder / "kernel.json"))
-        self.manager.start_kernel(cwd=str(Path.cwd() / "work"), env=dict(os.environ),
+        self.manager.start_kernel(cwd=str(Path.cwd() / "work"), env={**os.environ, _KERNEL_ENV: str(number)},
                                   extra_arguments=["--HistoryManager.enabled=False"])
         self.client = self.manager.blocking_client()
         self.client.start_channels()
@@ -216,7 +244,7 @@ class _Kernel:
         status, error = self._wait(msg_id, time.monotonic() + timeout)
         if status == "running":
             self.manager.interrupt_kernel()
-            status, error = self._wait(msg_id, time.monotonic() + 3.0)
+            status, error = self._wait(msg_id, time.monotonic() + _GRACE)
             status = "timeout" if status in ("ok", "error") else "stuck" if status == "running" else status
         count = 0
         for _ in range(5 if status in ("ok", "error", "timeout") else 0):
@@ -262,18 +290,18 @@ def _run_job(job: dict[str, Any]) -> dict[str, Any]:
     runtime = Path.cwd() / "run"
     cells: list[str] = job["cells"]
     timeout = float(job["cell_timeout"])
-    results: list[dict[str, Any]] = [{"status": "not run", "error": "", "count": 0} for _ in cells]
+    results: list[dict[str, Any]] = [{"status": "not run", "error": "", "count": 0, "kernel": 0} for _ in cells]
     skipped: set[int] = set()
     restarts = 0
     begin_cell = "import dlcourse.exercises.kernel as _dlcourse_k\n_dlcourse_k.begin()\ndel _dlcourse_k\n"
 
     def start(upto: int) -> _Kernel:
-        kernel = _Kernel(runtime)
+        kernel = _Kernel(runtime, restarts)
         kernel.execute(begin_cell, 120)
         for index in range(upto):  # replay what worked before the kernel was lost
             if index not in skipped and results[index]["status"] in ("ok", "error"):
                 status, _, count = kernel.execute(cells[index], timeout)
-                results[index]["count"] = count
+                results[index].update(count=count, kernel=kernel.number)
                 if status not in ("ok", "error"):
                     skipped.add(index)
         return kernel
@@ -281,7 +309,7 @@ def _run_job(job: dict[str, Any]) -> dict[str, Any]:
     kernel = start(0)
     for index, source in enumerate(cells):
         status, error, count = kernel.execute(source, timeout)
-        results[index] = {"status": status, "error": error, "count": count}
+        results[index] = {"status": status, "error": error, "count": count, "kernel": kernel.number}
         if status in ("stuck", "died"):
             skipped.add(index)
             kernel.close()

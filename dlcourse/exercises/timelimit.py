@@ -7,8 +7,10 @@ Two mechanisms, picked per call:
   stops pure-Python loops (``while True: pass``) and interrupts blocking calls such as
   ``time.sleep``. The timer re-fires every 0.1 s after the deadline, so a learner's
   ``except Exception`` (or even a bare ``except``) inside the loop cannot swallow it for long;
-  after three swallowed alarms every line of the learner's code raises it (a line tracer), the
-  lines of its ``except BaseException`` handlers included, so such a loop ends too.
+  after three swallowed alarms the next line the learner's code runs raises it too (a line
+  tracer, armed again at every alarm), the line of its ``except BaseException`` handler
+  included, so a loop that swallows it in one handler ends. Handlers nested two deep can still
+  swallow it; the grader, which stops the whole kernel from outside, is not fooled by that.
 * **Anywhere else** (Windows, a worker thread, or an alarm already armed by someone else): a
   watchdog thread waits for the deadline and then injects :class:`TimeLimitExceeded` into the
   calling thread with ``PyThreadState_SetAsyncExc``. This also stops Python loops, but only
@@ -66,7 +68,7 @@ def _call_with_alarm(func: Callable[..., Any], args: tuple, kwargs: dict, second
 
     def on_alarm(signum: int, frame: Any) -> None:
         fired[0] += 1
-        if fired[0] == 3:
+        if fired[0] >= 3:  # (again each time: a tracer that raises is switched off by Python)
             # The first interrupts were swallowed (``except BaseException: pass`` in a loop): from
             # now on every line the learner's code runs raises, also the lines of its handlers.
             sys.settrace(lambda *_: on_line)
