@@ -175,8 +175,10 @@ def run(private: str | Path, argv: list[str], limits: Limits, env: dict[str, str
     private = Path(private)
     data_path = Path(data) if data else None
     environment = inner_environment(env or {}, data_path, isolated, private)
-    environment["DLCOURSE_SANDBOX_LIMITS"] = json.dumps(asdict(limits))
-    if os.geteuid() == 0:
+    # Outside a sandbox the program keeps the caller's user: an unprivileged one could not read
+    # an environment installed under a private home (pyenv in /root), and isolates nothing there.
+    environment["DLCOURSE_SANDBOX_LIMITS"] = json.dumps({**asdict(limits), "drop_user": isolated})
+    if os.geteuid() == 0 and isolated:
         for path in [private, *private.rglob("*")]:
             os.chown(path, limits.uid, limits.uid, follow_symlinks=False)
     if isolated:
@@ -226,13 +228,15 @@ def launch() -> None:
     text = os.environ.pop("DLCOURSE_SANDBOX_LIMITS", None)
     if not text:
         return
-    limits = Limits(**json.loads(text))
+    settings = json.loads(text)
+    drop_user = settings.pop("drop_user", True)
+    limits = Limits(**settings)
     mb = 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, limits.memory_mb * mb), (resource.RLIMIT_CPU, limits.cpu_seconds),
                          (resource.RLIMIT_FSIZE, limits.file_mb * mb), (resource.RLIMIT_NOFILE, limits.open_files),
                          (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(which, (value, value))
-    if os.geteuid() == 0:
+    if os.geteuid() == 0 and drop_user:
         os.setgroups([])
         os.setresgid(limits.uid, limits.uid, limits.uid)
         os.setresuid(limits.uid, limits.uid, limits.uid)  # from here on: no capabilities, no root
