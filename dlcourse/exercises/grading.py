@@ -253,7 +253,7 @@ def _events(folder: Path, cells: dict[tuple[int, int], str]) -> list[str]:
 
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
-                   root: Path | None = None, isolated: bool = True, uid: int = 62000,
+                   root: Path | None = None, isolated: bool = True, uid: int = 100_000,
                    limits: Any = None) -> GradeRow:
     """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``).
 
@@ -274,7 +274,7 @@ def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode],
 
 
 def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float, row: GradeRow,
-           isolated: bool, uid: int, limits: Any) -> None:
+           isolated: bool, uid: int, limits: Any) -> None:  # noqa: PLR0913
     from dlcourse import paths  # noqa: PLC0415
     from dlcourse.exercises import sandbox  # noqa: PLC0415
     from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
@@ -413,6 +413,13 @@ def usable_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def sandbox_uids(jobs: int) -> range:
+    """The unprivileged users this grader's sandboxes run as: one per job, and none shared with
+    another grader running at the same time (so each sandbox's process limit is its own)."""
+    base = 100_000 + (os.getpid() % 10_000) * 64
+    return range(base, base + min(jobs, 64))
+
+
 def grade_folder(folder: str | Path, course: str | Path | None = None, cell_timeout: float = 60.0,
                  extra_tests: str | None = None, jobs: int | None = None, progress: Any = None,
                  isolated: bool = True) -> list[GradeRow]:
@@ -433,8 +440,8 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
     files = submissions(folder)
     jobs = max(1, jobs or usable_cpus())
     slots: queue.Queue[int] = queue.Queue()
-    for slot in range(jobs):
-        slots.put(62000 + slot)
+    for uid in sandbox_uids(jobs):
+        slots.put(uid)
 
     def one(path: Path) -> GradeRow:
         uid = slots.get()

@@ -62,7 +62,7 @@ class Limits:
     file_mb: int = 256  #: largest file it may write (RLIMIT_FSIZE)
     open_files: int = 512  #: RLIMIT_NOFILE
     wall_seconds: float = 900.0  #: enforced from outside: the whole sandbox is killed
-    uid: int = 62000
+    uid: int = 100_000
 
 
 @dataclass
