@@ -252,3 +252,20 @@ def test_a_digit_sized_network_is_summarised_not_flooded():
     assert back.layers[0].grad_kernel.shape == (784, 32)
     assert "Only the first 60 of 25120 rows" in text and "Only the first 16 of 784 inputs" in str(back.forward)
     assert len(text.splitlines()) < 500 and "data:image/png" not in page  # too big to draw
+
+
+def test_a_saturated_sigmoid_output_is_charged_and_pushed_from_z_as_keras_does():
+    """Lesson 04 "Probabilities or logits" and lesson 05 "Where does it start?", as explain.backward
+    shows them: at z = 20 on class 0 (a rounds to 1.0 in float32) the loss is 20, Keras' evaluate
+    of the same model, not the clipped 15.94, and dL/dZ is (a - y) / m = 1, not 0; the notes say so."""
+    weights = [np.array([[20.0]], "float32"), np.array([0.0], "float32")]
+    x, y = np.ones((1, 1), "float32"), np.zeros((1, 1), "float32")
+    walk = explain.backward(weights, x, y, ["sigmoid"], loss="binary_crossentropy")
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights(weights)
+    model.compile(loss="binary_crossentropy")
+    assert walk.loss.value == pytest.approx(model.evaluate(x, y, verbose=0), abs=1e-4)
+    assert walk.loss.value == pytest.approx(20.0, abs=1e-4)
+    np.testing.assert_allclose(walk.layers[0].grad_z, [[1.0]], atol=1e-6)
+    text = str(walk)
+    assert "Keras on TensorFlow" in text and "rounds to 0 or 1" in text

@@ -45,6 +45,42 @@ def test_references_are_stable_and_keep_their_inputs():
     np.testing.assert_array_equal(z, before)
 
 
+# The table's slope formulas, each against TensorFlow's automatic differentiation (float64).
+def _sigma(z):
+    return 1 / (1 + np.exp(-z))
+
+
+SLOPES = {
+    "sigmoid": (lambda tf, z: tf.sigmoid(z), lambda z: _sigma(z) * (1 - _sigma(z))),
+    "tanh": (lambda tf, z: tf.tanh(z), lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda tf, z: tf.nn.relu(z), lambda z: (z > 0).astype(float)),
+    "leaky_relu": (lambda tf, z: tf.where(z > 0, z, 0.2 * z), lambda z: np.where(z > 0, 1.0, 0.2)),
+    "swish": (lambda tf, z: z * tf.sigmoid(z), lambda z: _sigma(z) * (1 + z * (1 - _sigma(z)))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SLOPES))
+def test_the_tables_slope_formulas_match_tensorflow_autodiff(name):
+    """Lesson 02, the activations table: every f'(z) column entry, against tf.GradientTape."""
+    import tensorflow as tf
+
+    z = np.linspace(-8.0, 8.0, 161) + 0.0125  # never exactly 0, where ReLU has no slope
+    variable = tf.Variable(z)
+    with tf.GradientTape() as tape:
+        out = SLOPES[name][0](tf, variable)
+    np.testing.assert_allclose(SLOPES[name][1](z), tape.gradient(out, variable).numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_swish_is_not_monotonic_and_its_slope_has_the_stated_extremes():
+    """Lesson 02, "What you should have seen": swish's slope dips to about -0.1 near z = -2.4 and
+    peaks at about 1.1 near z = 2.4; the table's lowest output, about -0.28."""
+    z = np.linspace(-6.0, 6.0, 120_001)
+    slope = SLOPES["swish"][1](z)
+    assert round(slope.min(), 2) == -0.10 and round(z[slope.argmin()], 1) == -2.4
+    assert round(slope.max(), 2) == 1.10 and round(z[slope.argmax()], 1) == 2.4
+    assert round((z * _sigma(z)).min(), 2) == -0.28
+
+
 def test_the_lesson_examples():
     np.testing.assert_allclose(sigmoid(np.array([-1000.0, 0.0, 2.0])), [0.0, 0.5, 0.88079708], atol=1e-8)
     np.testing.assert_array_equal(relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])

@@ -89,6 +89,43 @@ def test_the_lesson_examples_and_the_logit_formula():
     np.testing.assert_allclose(by_hand[:, 0], keras_value, rtol=1e-12)
 
 
+@pytest.mark.parametrize("k", [2, 3, 10])
+def test_softmax_cross_entropy_gradient_on_the_logits_is_p_minus_y(k):
+    """Lesson 04, "The push on the logits: p - y" (lessons 05 and 08 rely on it): the gradient of
+    the mean categorical cross-entropy of softmax(z) is (p - y) / m, by tf.GradientTape (float64);
+    the lesson's rewritten loss ln sum e^z - sum y z is the same loss."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(k)
+    z = rng.normal(0.0, 3.0, size=(6, k))
+    y = np.eye(k)[rng.integers(0, k, size=6)]
+    logits = tf.Variable(z)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(-tf.reduce_sum(y * tf.nn.log_softmax(logits), axis=-1))
+    p = np.exp(z - z.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), (p - y) / len(z), rtol=1e-10, atol=1e-15)
+    rewritten = np.log(np.exp(z).sum(axis=-1)) - (y * z).sum(axis=-1)
+    np.testing.assert_allclose(rewritten.mean(), float(loss), rtol=1e-12)
+
+
+def test_sigmoid_cross_entropy_gradient_on_the_logit_is_p_minus_y():
+    """Lesson 04, "What each loss punishes": through a sigmoid, cross-entropy's push on the logit is
+    p - y, and squared error's is 2 (p - y) p (1 - p), by tf.GradientTape (float64)."""
+    import tensorflow as tf
+
+    z = np.linspace(-6.0, 6.0, 25)
+    for target in (0.0, 1.0):
+        logit = tf.Variable(z)
+        with tf.GradientTape(persistent=True) as tape:
+            p_tf = tf.sigmoid(logit)
+            ce = tf.reduce_sum(-(target * tf.math.log(p_tf) + (1 - target) * tf.math.log(1 - p_tf)))
+            se = tf.reduce_sum((p_tf - target) ** 2)
+        p = 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(tape.gradient(ce, logit).numpy(), p - target, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(tape.gradient(se, logit).numpy(), 2 * (p - target) * p * (1 - p), rtol=1e-9, atol=1e-12)
+
+
 # --- learner answers: right ones pass, wrong ones are named -------------------------------
 E = 1e-7
 

@@ -85,3 +85,59 @@ def test_a_numerical_gradient_that_changes_its_input_is_told_so():
     report = run_exercise(get_exercise("05.numerical_gradient"), in_place)
     assert report.status != "passed"
     assert any("in place" in c.message for c in report.cases)
+
+
+def test_a_value_feeding_several_units_sums_its_paths():
+    """Lesson 05, "A value that feeds several units": dL/dx = sum over the hidden units of
+    dL/dz_H * w(x -> H), which is dZ1 W1ᵀ; against the gradient tf.GradientTape gives the inputs."""
+    from dlcourse.data import SPAM_EXAMPLE
+    from dlcourse.widgets.backprop import SPAM_EMAILS
+
+    X, Y = np.array(SPAM_EMAILS[0], float), np.array(SPAM_EMAILS[1], float).reshape(-1, 1)
+    W1, b1, W2, b2 = (np.asarray(w, float) for w in SPAM_EXAMPLE.weights())
+    x = tf.Variable(X)
+    with tf.GradientTape() as tape:
+        z1 = x @ W1 + b1
+        p = tf.sigmoid(tf.nn.relu(z1) @ W2 + b2)
+        loss = -tf.reduce_mean(Y * tf.math.log(p) + (1 - Y) * tf.math.log(1 - p))
+    Z1 = X @ W1 + b1
+    dZ2 = (1 / (1 + np.exp(-(np.maximum(Z1, 0) @ W2 + b2))) - Y) / len(X)
+    dZ1 = (dZ2 @ W2.T) * (Z1 > 0)
+    path_sums = np.array([[sum(dZ1[s, h] * W1[i, h] for h in range(2)) for i in range(3)] for s in range(4)])
+    np.testing.assert_allclose(path_sums, tape.gradient(loss, x).numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(dZ1 @ W1.T, path_sums, rtol=1e-12, atol=1e-15)
+    assert (Z1[2] > 0).all() and abs(path_sums[2, 0] - (-0.0455)) < 5e-5  # the lesson's email 3, both paths on
+
+
+def test_exercise_5_3_worked_example_in_full():
+    """Lesson 05, exercise 5.3: the whole expected output, dW1, db1, dW2 and db2 (4 decimals), from
+    tf.GradientTape."""
+    f = lambda a: np.array(a, float)  # noqa: E731
+    args = (f([[1, 2], [0, -1]]), f([[1], [0]]), f([[0.5, -0.5], [0.25, 0.75]]), f([0, 0]), f([[1], [-1]]), f([0]))
+    stated = [[[-0.105, 0.105], [-0.4903, 0.3879]], [0.1753, -0.0729], [[-0.2634], [-0.3798]], [0.0482]]
+    for taped, text in zip(tf_backprop(*args), stated):
+        np.testing.assert_array_equal(np.round(taped, 4), text)
+
+
+def test_units_that_start_equal_stay_equal_in_the_engine():
+    """Lesson 05, "Why the starting weights are random": the spam filter trained by the engine for
+    200 steps from equal weights keeps both hidden columns equal; from the engine's default random
+    (glorot_uniform) start they differ."""
+    from dlcourse.widgets.backprop import SPAM_EMAILS
+
+    emails, labels = np.array(SPAM_EMAILS[0]), np.array(SPAM_EMAILS[1])
+
+    def trained(weights=None):
+        nn.set_seed(5)
+        model = nn.Sequential([nn.Input((3,)), nn.Dense(2, activation="relu"), nn.Dense(1, activation="sigmoid")])
+        if weights is not None:
+            model.set_weights(weights)
+        model.compile(optimizer=nn.SGD(learning_rate=0.5), loss="binary_crossentropy")
+        model.fit(emails, labels, epochs=200, batch_size=4, verbose=0)
+        return model.get_weights()[0]
+
+    twins = trained([np.full((3, 2), 0.3), np.zeros(2), np.full((2, 1), 0.3), np.zeros(1)])
+    assert np.abs(twins - 0.3).max() > 0.1
+    np.testing.assert_array_equal(twins[:, 0], twins[:, 1])
+    random_start = trained()
+    assert np.abs(random_start[:, 0] - random_start[:, 1]).max() > 0.1

@@ -164,8 +164,9 @@ def _loss_section(walk: "ForwardPass") -> Section:
     if loss.penalty:
         notes.append(f"plus regularization penalties {_n(loss.penalty, p)}: L = {_n(loss.value, p)}")
     if loss.from_logits:
-        notes.append("Like Keras, the engine computes this cross-entropy from the output layer's z "
-                     "(from_logits), which is exact where log(a) would round; the value is the same.")
+        notes.append("Like Keras on TensorFlow after a sigmoid or softmax output, the engine computes this "
+                     "cross-entropy from the output layer's z (as from_logits=True does): the same value as "
+                     "from a, and exact where a rounds to 0 or 1 and a clipped probability would cap it.")
     formula = f"term per sample = {_LOSS_FORMULAS.get(loss.name, loss.name)}"
     return Section(f"Loss · {loss.name} = {_n(loss.value, p)}", formula,
                    [Table(["sample", "target y", "prediction a", "loss term"], rows)],
@@ -250,8 +251,9 @@ def _layer_backward_sections(back: "BackwardPass", index: int) -> list[Section]:
         m = len(walk.x)
         simple = "(a - y) / m" if walk.loss.name != "binary_crossentropy" or step.units == 1 else \
             "(a - y) / (m · outputs)"
-        notes.append(f"Keras and the engine take this loss from z, so dL/dZ{l} comes out as the simple {simple} "
-                     f"with m = {m}; it equals dL/dA{l} ⊙ {step.activation}'(Z{l}) (up to rounding).")
+        notes.append(f"Keras on TensorFlow and the engine take this loss from z, so dL/dZ{l} comes out as the "
+                     f"simple {simple} with m = {m}, even where a rounds to 0 or 1; it equals "
+                     f"dL/dA{l} ⊙ {step.activation}'(Z{l}) (up to rounding).")
     first = Section(f"Layer {l} · {role} · {step.activation} · gradients of A and Z", f"{formula_a};   {formula_z}",
                     [Table(columns, rows)], notes + _shortened(len(walk.x), walk.max_samples))
 

@@ -15,11 +15,18 @@ the starting point of backpropagation.
 * ``SparseCategoricalCrossentropy``: integer class labels; ``-log p[label]`` (clipped,
   renormalised), or from logits ``logsumexp(z) - z[label]``.
 
-How Keras really trains a softmax or sigmoid output: when the last layer's activation is
-softmax or sigmoid and the loss is a cross-entropy, Keras quietly computes the loss from
-the layer's weighted sums ``z`` (as if ``from_logits=True``) instead of from the clipped
-probabilities. ``Sequential`` does the same, so the numbers match. The gradient then
-takes the famous simple form ``softmax(z) - y_true`` (divided by the batch size).
+Probabilities or logits (lesson 04). Called on bare probabilities (a NumPy array), a
+cross-entropy clips them, so a confident mistake costs at most ``-log(1e-7)`` (about 15.94 in
+float32) and gets no gradient where the clip acts: exactly what ``keras.losses`` does with
+NumPy input. But in Keras 3 on TensorFlow, ``keras.activations.sigmoid`` and ``softmax`` keep
+their logits on the output tensor, and the cross-entropy losses use them: a model whose last
+``Dense`` has ``activation="sigmoid"`` or ``"softmax"`` is charged from ``z`` (as if
+``from_logits=True``), e.g. 20.0, not 15.94, for ``z = 20`` on class 0. ``Sequential``
+computes the loss from ``z`` in the same case, so the numbers match Keras'. The gradient on
+the logits then takes the simple form ``p - y_true`` (``sigmoid(z)`` or ``softmax(z)``,
+divided by the batch size). ``from_logits=True`` after a linear last layer is the explicit
+choice, the same on every Keras backend. ``tests/test_keras_claims.py`` (lesson 04) asserts
+each of these Keras behaviours.
 """
 
 from __future__ import annotations
