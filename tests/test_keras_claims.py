@@ -389,6 +389,41 @@ def test_lesson05_keras_units_that_start_equal_stay_equal():
 # ============================================================================================
 
 
+class _CountBatches(keras.callbacks.Callback):
+    """Counts the updates ``fit`` makes (one per batch)."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+
+def _tiny_regression(n=100, features=2, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features)).astype("float32")
+    return x, (x.sum(axis=1, keepdims=True) / 2).astype("float32")
+
+
+def test_lesson06_fit_uses_batches_of_32_by_default():
+    """Lesson 06, "Batch, mini-batch and stochastic gradient descent": `model.fit` uses mini-batches of
+    `batch_size=32` by default (100 examples: 4 updates per epoch, the last batch smaller)."""
+    x, y = _tiny_regression(100)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(), loss="mse")
+    counter = _CountBatches()
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[counter])
+    assert counter.batches == 2 * 4
+
+
+def test_lesson06_sgd_is_plain_gradient_descent_with_learning_rate():
+    """Lesson 06, "Downhill, one step at a time": the learning rate is `learning_rate` in Keras, and
+    `keras.optimizers.SGD` makes the update w <- w - learning_rate * gradient (its default rate 0.01)."""
+    assert keras.optimizers.SGD().get_config()["learning_rate"] == pytest.approx(0.01)
+    w = keras.Variable(np.array([0.0, 1.0], dtype="float32"))
+    keras.optimizers.SGD(learning_rate=0.1).apply([keras.ops.convert_to_tensor(np.array([-6.0, 2.0], "float32"))], [w])
+    np.testing.assert_allclose(w.numpy(), [0.6, 0.8], rtol=1e-6)
 
 
 # ============================================================================================
@@ -396,6 +431,129 @@ def test_lesson05_keras_units_that_start_equal_stay_equal():
 # ============================================================================================
 
 
+def _apply_steps(optimizer, gradients, w0, dtype="float64"):
+    """Every point ``optimizer`` visits from ``w0`` when fed ``gradients`` one after another."""
+    w = keras.Variable(np.array(w0, dtype=dtype))
+    points = [w.numpy().copy()]
+    for g in gradients:
+        optimizer.apply([keras.ops.convert_to_tensor(np.array(g, dtype=dtype))], [w])
+        points.append(w.numpy().copy())
+    return np.array(points)
+
+
+def test_lesson07_lr_keyword_raises():
+    """Lesson 07, "Learning-rate schedules" and "Common mistakes": `SGD(lr=0.01)` fails in Keras 3."""
+    with pytest.raises(ValueError, match="lr"):
+        keras.optimizers.SGD(lr=0.01)
+
+
+def test_lesson07_decay_keyword_is_accepted_and_ignored_with_a_warning():
+    """Lesson 07, "Learning-rate schedules": `decay=` is accepted and ignored, with only a UserWarning,
+    so fixing `lr=` alone silently loses the decay."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        decayed = keras.optimizers.SGD(learning_rate=0.1, decay=0.5)
+    assert any(issubclass(w.category, UserWarning) and "decay" in str(w.message) for w in caught)
+    steps = [[1.0]] * 5
+    np.testing.assert_array_equal(_apply_steps(decayed, steps, [0.0]),
+                                  _apply_steps(keras.optimizers.SGD(learning_rate=0.1), steps, [0.0]))
+
+
+def test_lesson07_inverse_time_decay_is_keras2_decay():
+    """Lesson 07, "Learning-rate schedules": Keras 2's `decay=r` is `InverseTimeDecay(eta0, decay_steps=1,
+    decay_rate=r)`, eta_t = eta0 / (1 + r t), with t = 0 for the first update."""
+    schedule = keras.optimizers.schedules.InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1, decay_rate=0.5)
+    path = _apply_steps(keras.optimizers.SGD(learning_rate=schedule), [[1.0]] * 4, [0.0])
+    expected = -np.cumsum([0.1 / (1 + 0.5 * t) for t in range(4)])
+    np.testing.assert_allclose(path[1:, 0], expected, rtol=1e-6)
+
+
+def test_lesson07_momentum_forms_coincide_only_for_a_constant_learning_rate():
+    """Lesson 07, "Momentum": Keras' v <- mu v - eta g, w <- w + v and PyTorch's v <- mu v + g,
+    w <- w - eta v walk the same path for a constant learning rate, not under a schedule."""
+    rng = np.random.default_rng(0)
+    grads = rng.normal(size=(20, 3))
+
+    def pytorch_form(rates):
+        w, v, points = np.zeros(3), np.zeros(3), [np.zeros(3)]
+        for g, eta in zip(grads, rates):
+            v = 0.9 * v + g
+            w = w - eta * v
+            points.append(w)
+        return np.array(points)
+
+    constant = _apply_steps(keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), grads, np.zeros(3))
+    np.testing.assert_allclose(constant, pytorch_form([0.1] * 20), atol=1e-6)  # eta kept in float32
+    schedule = keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.5)
+    scheduled = _apply_steps(keras.optimizers.SGD(learning_rate=schedule, momentum=0.9), grads, np.zeros(3))
+    rates = [0.1 / (1 + 0.5 * t) for t in range(20)]
+    assert np.abs(scheduled - pytorch_form(rates)).max() > 1e-2
+
+
+def test_lesson07_nesterov_update_rule():
+    """Lesson 07, "Nesterov momentum": Keras' `nesterov=True` computes v <- mu v - eta g,
+    w <- w + mu v - eta g from the gradient at the current weights."""
+    grads = np.random.default_rng(1).normal(size=(10, 2))
+    path = _apply_steps(keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True), grads, np.zeros(2))
+    w, v = np.zeros(2), np.zeros(2)
+    for k, g in enumerate(grads, start=1):
+        v = 0.9 * v - 0.1 * g
+        w = w + 0.9 * v - 0.1 * g
+        np.testing.assert_allclose(path[k], w, atol=1e-6)   # eta and mu kept in float32
+
+
+def test_lesson07_optimizer_defaults():
+    """Lesson 07, Adagrad, RMSprop, Adadelta and Adam: the defaults the lesson names."""
+    adagrad = keras.optimizers.Adagrad().get_config()
+    assert adagrad["initial_accumulator_value"] == pytest.approx(0.1) and adagrad["epsilon"] == pytest.approx(1e-7)
+    rmsprop = keras.optimizers.RMSprop().get_config()
+    assert rmsprop["rho"] == pytest.approx(0.9) and rmsprop["momentum"] == 0 and rmsprop["centered"] is False
+    adadelta = keras.optimizers.Adadelta().get_config()
+    assert adadelta["learning_rate"] == pytest.approx(0.001) and adadelta["rho"] == pytest.approx(0.95)
+    adam = keras.optimizers.Adam().get_config()
+    assert (adam["learning_rate"], adam["beta_1"], adam["beta_2"], adam["epsilon"], adam["amsgrad"]) == \
+        pytest.approx((0.001, 0.9, 0.999, 1e-7, False))
+
+
+def test_lesson07_adadelta_first_steps_are_about_eta_sqrt_eps_over_one_minus_rho():
+    """Lesson 07, "Adadelta": s starts at 0, so the first steps are about eta * sqrt(eps / (1 - rho))
+    (about 1.4e-3 * eta with Keras' defaults), whatever the size of the gradient."""
+    path = _apply_steps(keras.optimizers.Adadelta(learning_rate=1.0), [[1.0, 100.0]] * 3, [0.0, 0.0])
+    first = -np.diff(path, axis=0)[0]
+    np.testing.assert_allclose(first, np.sqrt(1e-7 / (1 - 0.95)), rtol=1e-3)
+    assert first[0] > 4 * np.sqrt(1e-7)          # not sqrt(eps) = 3.2e-4
+
+
+def test_lesson07_adam_first_step_is_the_learning_rate_in_every_coordinate():
+    """Lesson 07, "Adam": the first step is about eta in every coordinate, whatever the gradient's size
+    (the second coordinate a little less, where epsilon is not negligible)."""
+    path = _apply_steps(keras.optimizers.Adam(learning_rate=0.1), [[1000.0, 0.001]], [1.0, 1.0])
+    moved = path[0] - path[1]
+    assert moved[0] == pytest.approx(0.1, rel=1e-5)
+    assert 0.09 < moved[1] < 0.1
+
+
+def test_lesson07_amsgrad_caps_each_weights_rate_not_its_step():
+    """Lesson 07, "Adam" (AMSGrad): with `amsgrad=True` the denominator sqrt(v) never shrinks, so a
+    weight's effective rate alpha_t / sqrt(v) cannot grow back when its gradients calm down; the step
+    itself still can grow (when m grows)."""
+    grads = [[10.0]] * 5 + [[0.1]] * 30
+
+    def denominators(amsgrad):
+        path = _apply_steps(keras.optimizers.Adam(learning_rate=0.01, amsgrad=amsgrad), grads, [0.0])
+        m, out = 0.0, []
+        for t, (g, step) in enumerate(zip(np.array(grads)[:, 0], -np.diff(path[:, 0])), start=1):
+            m += 0.1 * (g - m)
+            alpha = 0.01 * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            out.append(alpha * m / step)        # = sqrt(v) + epsilon, the weight's rate is alpha_t / this
+        return np.array(out)
+
+    capped, plain = denominators(True), denominators(False)
+    assert np.all(np.diff(capped) >= -1e-6 * capped[1:])   # float32 round-off only
+    assert np.all(np.diff(plain[5:]) < 0) and plain[-1] < 0.99 * capped[-1]   # plain Adam: it shrinks again
+    flips = [[1.0], [-1.0]] * 3 + [[1.0]] * 6
+    steps = np.abs(np.diff(_apply_steps(keras.optimizers.Adam(learning_rate=0.01, amsgrad=True), flips, [0.0])[:, 0]))
+    assert steps[-1] > 2 * steps[5]
 
 
 # ============================================================================================
@@ -403,6 +561,84 @@ def test_lesson05_keras_units_that_start_equal_stay_equal():
 # ============================================================================================
 
 
+def _mnist_mlp(hidden=64, dropout=None):
+    layers = [keras.Input((784,))]
+    for _ in range(2):
+        layers.append(keras.layers.Dense(hidden, activation="relu"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout))
+    model = keras.Sequential([*layers, keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_lesson08_adam_rejects_lr():
+    """Lesson 08, "The model" and "Common mistakes": Keras 3 accepts only `learning_rate=`."""
+    with pytest.raises(ValueError, match="lr"):
+        keras.optimizers.Adam(lr=0.001)
+
+
+def test_lesson08_parameter_counts():
+    """Lesson 08: the first layer has 784 x 64 + 64 = 50,240 parameters, the network 55,050, the wide
+    one with dropout 269,322 (dropout has none); the ratio of their sizes is what the lesson prints."""
+    model = _mnist_mlp()
+    assert model.layers[0].count_params() == 50_240 and model.count_params() == 55_050
+    assert _mnist_mlp(256, dropout=0.2).count_params() == 269_322
+
+
+def test_lesson08_dropout_is_off_in_evaluate_and_predict():
+    """Lesson 08, "From 97% to 98%": dropout is switched off in `evaluate` and `predict`."""
+    model = keras.Sequential([keras.Input((50,)), keras.layers.Dropout(0.5)])
+    ones = np.ones((4, 50), dtype="float32")
+    np.testing.assert_array_equal(model.predict(ones, verbose=0), ones)
+
+
+def test_lesson08_cosine_decay_falls_to_zero_by_decay_steps():
+    """Lesson 08, "From 97% to 98%": `CosineDecay(0.002, decay_steps=n)` starts at 0.002 and lowers the
+    rate smoothly to zero by step n."""
+    schedule = keras.optimizers.schedules.CosineDecay(0.002, decay_steps=100)
+    values = [float(schedule(t)) for t in (0, 50, 100, 150)]
+    assert values == pytest.approx([0.002, 0.001, 0.0, 0.0], abs=1e-9)
+
+
+def test_lesson08_validation_split_holds_out_the_last_rows():
+    """Lesson 08, "A validation set": `fit(..., validation_split=0.1)` keeps the last 10% of the rows
+    apart, before any shuffling, and reports `val_loss` and `val_accuracy` on them."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(50, 4)).astype("float32"), rng.integers(0, 3, 50)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=1, validation_split=0.1, verbose=0)
+    loss, accuracy = model.evaluate(x[45:], y[45:], verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(loss, rel=1e-5)
+    assert history.history["val_accuracy"][0] == pytest.approx(accuracy)
+
+
+def test_lesson08_save_and_load_model_round_trip(tmp_path):
+    """Lesson 08, "Save the model": `model.save("….keras")` writes weights, layers and compile settings
+    to one file, and `keras.models.load_model` gives a model that predicts the same; a name without
+    `.keras` (or `.h5`) is refused."""
+    model = _mnist_mlp(8)
+    x = np.random.default_rng(0).random((5, 784)).astype("float32")
+    path = tmp_path / "digits.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    assert loaded.loss == "sparse_categorical_crossentropy"
+    assert float(loaded.optimizer.learning_rate) == pytest.approx(0.001)
+    with pytest.raises(ValueError, match=".keras"):
+        model.save(tmp_path / "digits")
+
+
+def test_lesson08_categorical_crossentropy_refuses_integer_labels():
+    """Lesson 08, "Common mistakes": `categorical_crossentropy` expects one-hot rows; integer labels
+    need the sparse version."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    with pytest.raises(ValueError, match="rank"):
+        model.fit(np.zeros((4, 3), "float32"), np.array([0, 1, 2, 0]), verbose=0)
 
 
 # ============================================================================================
@@ -410,6 +646,37 @@ def test_lesson05_keras_units_that_start_equal_stay_equal():
 # ============================================================================================
 
 
+def test_lesson09_dense_kernel_is_inputs_by_units_and_computes_x_at_w():
+    """Lesson 09, "Ten linear units": Keras stores a `Dense` kernel as (inputs, units) and computes
+    x @ W + b, so two linear layers are one, with W = W1 @ W2 and b = b1 @ W2 + b2."""
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4), keras.layers.Dense(3)])
+    (w1, b1), (w2, b2) = model.layers[0].get_weights(), model.layers[1].get_weights()
+    model.layers[0].set_weights([w1, np.arange(4, dtype="float32")])   # non-zero biases
+    b1 = model.layers[0].get_weights()[1]
+    assert w1.shape == (6, 4) and w2.shape == (4, 3)
+    x = np.random.default_rng(0).normal(size=(5, 6)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), x @ (w1 @ w2) + (b1 @ w2 + b2), rtol=1e-4, atol=1e-5)
+
+
+def test_lesson09_softmax_output_or_from_logits_give_the_same_loss():
+    """Lesson 09, "Probabilities or raw scores?": softmax then the loss equals the loss of the logits
+    with `from_logits=True`."""
+    scores, label = np.array([[2.0, -1.0, 0.5]]), np.array([0])
+    loss = keras.losses.sparse_categorical_crossentropy
+    expected = -np.log(np.exp(2.0) / np.exp(scores).sum())
+    assert float(loss(label, keras.ops.softmax(scores))[0]) == pytest.approx(expected, rel=1e-5)
+    assert float(loss(label, scores, from_logits=True)[0]) == pytest.approx(expected, rel=1e-5)
+
+
+def test_lesson09_logits_read_as_probabilities_are_clipped_not_refused():
+    """Lesson 09, "Probabilities or raw scores?": given raw scores as if they were probabilities, the
+    loss clips them into (0, 1) and returns a finite number without any error: a meaningless loss."""
+    scores = np.array([[2.0, -1.0, 0.5]])
+    loss = keras.losses.sparse_categorical_crossentropy
+    values = [float(loss(np.array([k]), scores)[0]) for k in range(3)]
+    assert all(np.isfinite(values))
+    assert values[1] > 10                       # the negative score is clipped to about 1e-7
+    assert values[0] != pytest.approx(float(loss(np.array([0]), scores, from_logits=True)[0]), rel=1e-2)
 
 
 # ============================================================================================
@@ -417,6 +684,151 @@ def test_lesson05_keras_units_that_start_equal_stay_equal():
 # ============================================================================================
 
 
+def _tiny_classifier(regularizer=None):
+    model = keras.Sequential([keras.Input((5,)),
+                              keras.layers.Dense(2, activation="softmax", kernel_regularizer=regularizer)])
+    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def _tiny_data(n=40):
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(n, 5)).astype("float32"), rng.integers(0, 2, n)
+
+
+class _CountEpochs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.begun = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.begun += 1
+
+
+def test_lesson10_early_stopping_on_val_err_raises_with_the_default_mode():
+    """Lesson 10, "Early stopping": `EarlyStopping(monitor='val_err')` with the default `mode='auto'`
+    raises a ValueError at the end of the first epoch."""
+    x, y = _tiny_data()
+    counter = _CountEpochs()
+    stopper = keras.callbacks.EarlyStopping(monitor="val_err", patience=1)
+    with pytest.raises(ValueError, match="val_err"):
+        _tiny_classifier().fit(x, y, epochs=5, validation_split=0.25, verbose=0, callbacks=[counter, stopper])
+    assert counter.begun == 1
+
+
+def test_lesson10_early_stopping_on_val_err_with_mode_min_warns_and_never_stops():
+    """Lesson 10, "Early stopping": with `mode='min'`, `monitor='val_err'` only warns, every epoch,
+    and training runs all its epochs."""
+    x, y = _tiny_data()
+    stopper = keras.callbacks.EarlyStopping(monitor="val_err", mode="min", patience=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = _tiny_classifier().fit(x, y, epochs=6, validation_split=0.25, verbose=0, callbacks=[stopper])
+    assert len(history.history["loss"]) == 6
+    assert sum("val_err" in str(w.message) and "not available" in str(w.message) for w in caught) == 6
+
+
+def test_lesson10_l2_adds_lambda_sum_of_squares_and_l2_is_the_same_class():
+    """Lesson 10, "L2": `kernel_regularizer=keras.regularizers.L2(0.001)` adds 0.001 * sum(w²) of the
+    layer's kernel to the loss (plain lambda, no 1/2m); lowercase `regularizers.l2` is the same class."""
+    assert keras.regularizers.l2 is keras.regularizers.L2
+    model = _tiny_classifier(keras.regularizers.L2(0.001))
+    kernel = model.layers[0].kernel.numpy()
+    assert float(sum(model.losses)) == pytest.approx(0.001 * np.sum(kernel ** 2), rel=1e-5)
+
+
+def test_lesson10_logged_losses_include_the_penalty():
+    """Lesson 10, "All runs compared": the loss `fit` logs, for training and for validation, includes
+    the weight penalty, so regularized runs' losses are not comparable with plain cross-entropy."""
+    x, y = _tiny_data()
+    model = _tiny_classifier(keras.regularizers.L2(1.0))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=1, batch_size=40, validation_data=(x, y), verbose=0)
+    cross_entropy = float(np.mean(keras.losses.sparse_categorical_crossentropy(y, model.predict(x, verbose=0))))
+    penalty = float(np.sum(model.layers[0].kernel.numpy() ** 2))
+    assert history.history["val_loss"][0] == pytest.approx(cross_entropy + penalty, rel=1e-5)
+    assert history.history["loss"][0] == pytest.approx(cross_entropy + penalty, rel=1e-5)
+
+
+def _one_step_on_the_penalty_only(optimizer, regularizer=None, kernel=0.5):
+    """The kernel after one update of a Dense layer whose data loss has zero gradient (inputs 0)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, use_bias=False, kernel_regularizer=regularizer)])
+    model.layers[0].set_weights([np.full((3, 2), kernel, "float32") * np.array([1.0, 0.01], "float32")])
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(np.zeros((4, 3), "float32"), np.zeros((4, 2), "float32"), epochs=1, batch_size=4, verbose=0)
+    return model.layers[0].kernel.numpy()[0]
+
+
+def test_lesson10_l2_is_weight_decay_for_plain_sgd_only():
+    """Lesson 10, "L2": under plain SGD, L2(lambda) shrinks every weight by the factor 1 - 2 eta lambda
+    per step (a weight decay); under Adam it does not: Adam rescales the penalty's gradient, and both
+    a large and a small weight move by about eta."""
+    sgd = _one_step_on_the_penalty_only(keras.optimizers.SGD(learning_rate=0.1), keras.regularizers.L2(0.05))
+    np.testing.assert_allclose(sgd, np.array([0.5, 0.005]) * (1 - 2 * 0.1 * 0.05), rtol=1e-5)
+    adam = _one_step_on_the_penalty_only(keras.optimizers.Adam(learning_rate=0.001), keras.regularizers.L2(0.05))
+    moved = np.array([0.5, 0.005]) - adam
+    np.testing.assert_allclose(moved, [0.001, 0.001], rtol=0.05)   # not proportional to the weight
+
+
+def test_lesson10_adamw_decays_weights_decoupled_from_adam():
+    """Lesson 10, "L2": Keras 3's `AdamW(weight_decay=…)` (default 0.004), like `weight_decay=` on any
+    optimizer, shrinks each weight by eta * weight_decay * w per step, outside Adam's rescaling."""
+    assert keras.optimizers.AdamW().get_config()["weight_decay"] == pytest.approx(0.004)
+    adamw = _one_step_on_the_penalty_only(keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.05))
+    np.testing.assert_allclose(adamw, np.array([0.5, 0.005]) * (1 - 0.1 * 0.05), rtol=1e-5)
+    adam_wd = _one_step_on_the_penalty_only(keras.optimizers.Adam(learning_rate=0.1, weight_decay=0.05))
+    np.testing.assert_allclose(adam_wd, adamw, rtol=1e-6)
+
+
+def test_lesson10_dropout_scales_survivors_in_training_and_is_off_otherwise():
+    """Lesson 10, "Dropout": in training each output is zeroed with probability p and the survivors
+    are scaled by 1/(1-p); outside training the layer passes its input through."""
+    layer = keras.layers.Dropout(0.5, seed=0)
+    ones = np.ones((1, 1000), dtype="float32")
+    trained = np.asarray(layer(ones, training=True))
+    assert set(np.unique(trained)) == {0.0, 2.0} and 0.4 < np.mean(trained == 0) < 0.6
+    np.testing.assert_array_equal(np.asarray(layer(ones, training=False)), ones)
+
+
+def test_lesson10_augmentation_layers_act_only_in_training():
+    """Lesson 10, "Data augmentation": Keras 3's preprocessing layers (`RandomRotation`,
+    `RandomTranslation`, `RandomZoom`) change images in training only."""
+    image = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
+    for layer in (keras.layers.RandomRotation(0.1, seed=0), keras.layers.RandomTranslation(0.1, 0.1, seed=0),
+                  keras.layers.RandomZoom(0.1, seed=0)):
+        assert not np.allclose(np.asarray(layer(image, training=True)), image), layer
+        np.testing.assert_array_equal(np.asarray(layer(image, training=False)), image)
+
+
+def test_lesson10_image_data_generator_is_gone_from_keras_3():
+    """Lesson 10, "Data augmentation": `ImageDataGenerator` is removed from Keras 3: importing it under
+    `import keras` raises ImportError."""
+    assert not hasattr(keras.preprocessing.image, "ImageDataGenerator")
+    with pytest.raises(ImportError):
+        from keras.preprocessing.image import ImageDataGenerator  # noqa: F401
+
+
+def test_lesson10_keras_layers_core_is_gone():
+    """Lesson 10, "Dropout": the seed's `from keras.layers.core import Dropout` raises
+    ModuleNotFoundError in Keras 3; the layer is `keras.layers.Dropout`."""
+    with pytest.raises(ModuleNotFoundError):
+        from keras.layers.core import Dropout  # noqa: F401
+    assert keras.layers.Dropout.__name__ == "Dropout"
+
+
+def test_lesson10_batch_normalization_uses_batch_statistics_in_training_only():
+    """Lesson 10, "Batch normalization": `BatchNormalization` scales each feature of a batch to mean 0
+    and spread 1 in training; at prediction time it uses running averages (momentum 0.99) instead."""
+    layer = keras.layers.BatchNormalization()
+    x = np.random.default_rng(0).normal(loc=5.0, scale=3.0, size=(256, 4)).astype("float32")
+    trained = np.asarray(layer(x, training=True))
+    np.testing.assert_allclose(trained.mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(trained.std(axis=0), 1, atol=1e-3)
+    assert layer.get_config()["momentum"] == pytest.approx(0.99)
+    moving_mean = layer.moving_mean.numpy()
+    np.testing.assert_allclose(moving_mean, 0.01 * x.mean(axis=0), rtol=1e-4)   # one update from 0
+    np.testing.assert_allclose(np.asarray(layer(x, training=False)),
+                               (x - moving_mean) / np.sqrt(layer.moving_variance.numpy() + 1e-3), rtol=1e-4, atol=1e-4)
 
 
 # ============================================================================================

@@ -238,3 +238,30 @@ def test_minibatch_placeholder_and_errors_are_reported_kindly():
 
     report = run_exercise(exercise, returns_nothing)
     assert report.points == 0 and "yield" in report.cases[0].message
+
+
+def test_explorer_slider_has_no_notch_at_one_half_and_its_nearest_nearly_lands():
+    """Lesson 06, "What you should have seen": the log slider's notches are powers of 10 a factor
+    1.12 apart; none is 0.5, the nearest reads 0.501 and its first step from the parabola's start
+    lands within 0.01 of the minimum."""
+    import ipywidgets as widgets
+
+    from dlcourse.surfaces import CURVES
+    from dlcourse.widgets.descent import learning_rate_explorer
+
+    def sliders(box):
+        for child in getattr(box, "children", ()):
+            if isinstance(child, widgets.FloatLogSlider):
+                yield child
+            yield from sliders(child)
+
+    (rate,) = sliders(learning_rate_explorer(curve="quadratic", learning_rate=0.1))
+    exponents = np.arange(rate.min, rate.max + rate.step / 2, rate.step)
+    notches = rate.base ** exponents
+    assert rate.base ** rate.step == pytest.approx(1.12, abs=0.005)
+    assert np.abs(notches - 0.5).min() > 1e-3
+    nearest = notches[np.argmin(np.abs(notches - 0.5))]
+    assert f"{nearest:{rate.readout_format}}" == "0.501"
+    curve = CURVES["quadratic"]
+    first_step = curve.start - nearest * curve.grad(curve.start)
+    assert 0 < abs(first_step - curve.w_star) < 0.01

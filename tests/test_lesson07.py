@@ -207,3 +207,20 @@ def test_wrong_variants_print_no_warnings(recwarn):
         with np.errstate(all="warn"):
             exercise.prepare()
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_ravine_race_numbers_the_lesson_states():
+    """Lesson 07, "Momentum" and "Nesterov momentum": momentum ends about 16 times closer than SGD;
+    Nesterov swings less than half as wide across the valley but ends farther from the minimum."""
+    from dlcourse.surfaces import SURFACES
+    from dlcourse.viz.optimizer_paths import optimizer_path
+
+    ravine = SURFACES["ravine"]
+    sgd = np.linalg.norm(optimizer_path(ravine, nn.SGD(learning_rate=0.9))[-1])
+    runs = {nesterov: optimizer_path(ravine, nn.SGD(learning_rate=0.15, momentum=0.9, nesterov=nesterov))
+            for nesterov in (False, True)}
+    distance = {k: np.linalg.norm(path[-1]) for k, path in runs.items()}
+    swing = {k: np.abs(path[5:, 1]).max() for k, path in runs.items()}
+    assert round(sgd / distance[False]) == 16
+    assert swing[True] < 0.5 * swing[False]
+    assert distance[False] < distance[True] < 1.5 * distance[False]   # "a little farther"

@@ -97,15 +97,16 @@ def test_capacity_explorer_slider_redraws_in_place():
     widths = [1, 4, 16, 64]
     histories = {w: {"accuracy": [0.3 + 0.1 * i + w / 200 for i in range(3)],
                      "val_accuracy": [0.25 + 0.1 * i + w / 200 for i in range(3)]} for w in widths}
-    test_acc = {w: 0.4 + w / 200 for w in widths}
-    box = capacity_explorer(histories, test_acc)
+    val_acc = {w: 0.4 + w / 200 for w in widths}
+    box = capacity_explorer(histories, val_acc)
     assert "dlcourse-main" in box._dom_classes
     slider, image = box.children[0], box.children[-1]
     assert slider.value == 1 and list(slider.options) == [("1", 1), ("4", 4), ("16", 16), ("64", 64)]
     first = image.value
     slider.value = 16
     assert image.value != first and image is box.children[-1]
-    assert "16</b> hidden units" in box.children[2].value and "0.480" in box.children[2].value
+    assert "16</b> hidden units" in box.children[2].value and "validation accuracy <b>0.480" in box.children[2].value
+    assert "test" not in box.children[1].value.lower()   # widths are compared on validation, not test
     with pytest.raises(ValueError):
         capacity_explorer({1: histories[1]}, {})
 
@@ -122,11 +123,17 @@ def test_lesson_09_results_hold_when_the_notebook_runs(real_data):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    acc = {name: float(value) for name, value in re.findall(r"^\s*(\d+ \w+ units?): test accuracy ([\d.]+)", text, re.M)}
+    acc = {name: float(value) for name, value in
+           re.findall(r"^\s*(\d+ \w+ units?): validation accuracy ([\d.]+)", text, re.M)}
     assert list(acc) == ["1 linear unit", "10 linear units", "10 ReLU units"], text
     assert acc["1 linear unit"] < acc["10 linear units"] < acc["10 ReLU units"]
     assert acc["10 ReLU units"] >= 0.84
-    line = next(line for line in text.splitlines() if line.startswith("1: "))
+    line = next(line for line in text.splitlines() if line.startswith("validation accuracy by width:"))
     sweep = {int(w): float(a) for w, a in re.findall(r"(\d+): ([\d.]+)", line)}
     assert list(sweep) == [1, 2, 4, 8, 16, 32, 64, 128]
     assert sweep[128] > sweep[8] > sweep[2], sweep
+    best = int(re.search(r"chosen on validation: (\d+) units \(validation accuracy ([\d.]+)\)", text).group(1))
+    assert sweep[best] == max(sweep.values())
+    test_score = float(re.search(r"test accuracy of that model, measured once: ([\d.]+)", text).group(1))
+    assert abs(test_score - sweep[best]) < 0.03, (test_score, sweep[best])
+    assert text.count("test accuracy") == 1, "the test set gives one score, at the end"

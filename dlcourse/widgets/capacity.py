@@ -1,9 +1,10 @@
 """Pick a hidden-layer width and see what it buys (lesson 09).
 
-``capacity_explorer(histories, test_accuracy)`` shows results computed in the lesson (nothing is
+``capacity_explorer(histories, val_accuracy)`` shows results computed in the lesson (nothing is
 trained here): a slider picks the number of hidden units; the left panel shows that network's
-training and validation accuracy per epoch, the right panel the test accuracy of every width with
-the picked one starred. One figure is made once; each move updates its lines and re-renders
+training and validation accuracy per epoch, the right panel the final validation accuracy of every
+width with the picked one starred (widths are compared on validation data; the test set is kept for
+one final score). One figure is made once; each move updates its lines and re-renders
 the same image (well under 100 ms). The slider works with the keyboard (Tab, then ← →).
 """
 
@@ -14,12 +15,13 @@ from typing import Any, Mapping
 __all__ = ["capacity_explorer"]
 
 
-def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, float],
+def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, float],
                       start: int | None = None) -> Any:
     """A widget: a ``hidden units`` slider over the widths of a sweep, and one live figure.
 
     ``histories`` maps a width to its training history (Keras, engine or dict, with
-    ``accuracy`` and ``val_accuracy``); ``test_accuracy`` maps the same widths to test accuracy.
+    ``accuracy`` and ``val_accuracy``); ``val_accuracy`` maps the same widths to the validation
+    accuracy they are compared on (usually each history's last ``val_accuracy``).
     ``start`` is the width shown first (default: the smallest, the bottleneck).
     Introduced in lesson 09.
     """
@@ -30,13 +32,13 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
     histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
-    test_accuracy = {int(w): float(a) for w, a in test_accuracy.items()}
+    val_accuracy = {int(w): float(a) for w, a in val_accuracy.items()}
     widths = sorted(histories)
     if not widths:
         raise ValueError("give at least one width: capacity_explorer({1: history, ...}, {1: 0.45, ...})")
-    missing = [w for w in widths if w not in test_accuracy]
+    missing = [w for w in widths if w not in val_accuracy]
     if missing:
-        raise ValueError(f"no test accuracy for widths {missing}")
+        raise ValueError(f"no validation accuracy for widths {missing}")
     runs = {w: as_dict(histories[w]) for w in widths}
     start = start if start in runs else widths[0]
 
@@ -53,17 +55,17 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     left.set_ylabel("accuracy (fraction correct)")
     left.grid(True, color="#dddddd", linewidth=0.6)
     left.legend(loc="lower right")
-    accs = [float(test_accuracy[w]) for w in widths]
+    accs = [float(val_accuracy[w]) for w in widths]
     right.plot(widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",
-               linewidth=1.4, label="test accuracy after training")
+               linewidth=1.4, label="validation accuracy after training")
     (picked,) = right.plot([], [], marker="*", markersize=18, color=PALETTE["accent"], markeredgecolor="black",
                            linestyle="none", label="picked width")
     right.set_xscale("log", base=2)
     right.set_xticks(widths, [str(w) for w in widths])
     right.set_ylim(0.0, 1.0)
-    right.set_title("Test accuracy by width")
+    right.set_title("Validation accuracy by width")
     right.set_xlabel("hidden units (log scale)")
-    right.set_ylabel("test accuracy (fraction correct)")
+    right.set_ylabel("validation accuracy (fraction correct)")
     right.grid(True, color="#dddddd", linewidth=0.6)
     right.legend(loc="lower right")
 
@@ -73,7 +75,7 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
     help_text = widgets.HTML(
         "Slide <b>hidden units</b> (or Tab to it and press ← →) to pick how wide the hidden ReLU layer is. "
         "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
-        "Right: test accuracy of every width; the star is the one you picked.")
+        "Right: validation accuracy of every width; the star is the one you picked.")
     readout = widgets.HTML()
     image = widgets.Image(format="png", layout={"max_width": "100%"})
 
@@ -84,10 +86,10 @@ def capacity_explorer(histories: Mapping[int, Any], test_accuracy: Mapping[int, 
         train_line.set_data(range(1, len(train) + 1), train)
         val_line.set_data(range(1, len(val) + 1), val)
         left.set_title(f"{width} hidden ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
-        picked.set_data([width], [test_accuracy[width]])
+        picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
         readout.value = (f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
-                         f"{train[-1]:.3f}, test accuracy <b>{test_accuracy[width]:.3f}</b>")
+                         f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>")
         image.value = frame_png(fig)
 
     slider.observe(draw, names="value")
