@@ -68,7 +68,7 @@ def main() -> int:
     cases = [
         ("opening screen: [4, 2] tanh", {}),
         ("largest: 7 features, 6 x 8", {"dataset": "spiral", "features": everything, "hidden": [8] * 6,
-                                         "show_test": True}),
+                                         "show_validation": True}),
     ]
     print(f"{'configuration':32} {'step+redraw/s':>14} {'redraw ms':>10} {'control ms':>11} {'play steps/s':>13}")
     worst = float("inf")

@@ -12,7 +12,7 @@ import pytest
 
 from dlcourse.playground.config import ConfigError, PlaygroundConfig
 from dlcourse.playground.features import FEATURES, grid, transform
-from dlcourse.playground.model import PlaygroundModel
+from dlcourse.playground.model import PlaygroundModel, make_test_points
 
 ALL = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
@@ -22,7 +22,7 @@ def test_config_json_round_trip_string_and_file(tmp_path):
     config = PlaygroundConfig(dataset="spiral", noise=0.15, features=["x1", "sin(x2)"], hidden=[8, 3, 1],
                               activation="relu", optimizer="rmsprop", regularization="l2",
                               regularization_rate=0.003, dropout=0.2, early_stopping=True, patience=4, seed=7,
-                              show_test=True, discretize=True, batch_size=17, train_ratio=0.3)
+                              show_validation=True, discretize=True, batch_size=17, train_ratio=0.3)
     assert PlaygroundConfig.from_json(config.to_json()) == config
     path = tmp_path / "run.json"
     config.to_json(path)
@@ -44,6 +44,12 @@ def test_config_json_round_trip_string_and_file(tmp_path):
 def test_config_rejects_bad_settings_with_a_reason(changes, words):
     with pytest.raises(ConfigError, match=words):
         PlaygroundConfig(**changes)
+
+
+def test_config_saved_with_the_old_show_test_name_still_loads():
+    old = {**PlaygroundConfig().to_dict(), "show_test": True}
+    del old["show_validation"]
+    assert PlaygroundConfig.from_dict(old).show_validation is True
 
 
 def test_config_from_json_rejects_unknown_keys_and_garbage():
@@ -107,24 +113,43 @@ def test_reported_losses_agree_with_keras(problem):
 
     dataset = "circle" if problem == "classification" else "plane"
     run = PlaygroundModel(PlaygroundConfig(dataset=dataset, problem=problem, noise=0.1)).train(100)
-    train, test = run.losses()
-    p_test = run.network.predict(run.f_test)
+    train, val = run.losses()
     fn = keras.losses.BinaryCrossentropy() if problem == "classification" else keras.losses.MeanSquaredError()
-    assert test == pytest.approx(float(fn(run.y_test, p_test)), rel=1e-5)
+    assert val == pytest.approx(float(fn(run.y_val, run.network.predict(run.f_val))), rel=1e-5)
     assert train == pytest.approx(float(fn(run.y_train, run.network.predict(run.f_train))), rel=1e-5)
+    x_test, y_test = make_test_points(run.config)
+    assert run.test_loss() == pytest.approx(float(fn(y_test, run.network.predict(transform(x_test, run.config.features)))),
+                                            rel=1e-5)
 
 
-def test_early_stopping_stops_and_restores_the_best_weights():
+def test_three_data_roles_training_validation_and_fresh_test_points():
+    """The held-out points are the validation set (shown, chosen on); the test points are fresh draws."""
+    config = PlaygroundConfig(n_points=300, train_ratio=0.3, noise=0.2)
+    run = PlaygroundModel(config)
+    assert len(run.x_train) == 90 and len(run.x_val) == 210
+    x_test, y_test = make_test_points(config)
+    assert x_test.shape == (210, 2) and y_test.shape == (210, 1)
+    shown = np.concatenate([run.x_train, run.x_val])
+    assert not any(np.any(np.all(shown == point, axis=1)) for point in x_test)
+    assert set(run.history) == {"step", "loss", "val_loss"}
+    assert not hasattr(run, "x_test")
+
+
+def test_early_stopping_watches_the_validation_loss_and_restores_the_best_weights():
     config = PlaygroundConfig(dataset="circle", noise=0.3, train_ratio=0.2, hidden=[8, 8, 8], activation="relu",
                               optimizer="adam", learning_rate=0.03, early_stopping=True, patience=3)
     run = PlaygroundModel(config)
-    done = run.step(5000)
-    assert run.stopped and done < 5000 and run.step(10) == 0
+    epoch_ends = []
+    while not run.stopped:
+        run.step(8)  # 80 training points, batches of 10: one epoch, and all of them are fitted
+        epoch_ends.append(run.losses()[1])
+    assert run.step(10) == 0 and len(epoch_ends) < 100
     early = run._early
     assert early.best_weights is not None
     for w, best in zip(run.network.get_weights(), early.best_weights):
         np.testing.assert_array_equal(w, best)
-    assert run.n_fit == 64  # 80 training points, 16 held out for validation
+    best_epoch = len(epoch_ends) - 1 - config.patience
+    assert run.losses()[1] == pytest.approx(min(epoch_ends[:-1]), rel=1e-6) == epoch_ends[best_epoch]
 
 
 # --- "show me the Keras code" ---------------------------------------------------------------------
@@ -147,10 +172,12 @@ def test_keras_code_runs_and_equals_the_engine_network(config):
         exec(compile(keras_code(config, epochs=1), "<keras code>", "exec"), namespace)  # noqa: S102
     model = namespace["model"]
     np.testing.assert_array_equal(namespace["x_train"], run.x_train)
-    np.testing.assert_array_equal(namespace["features"](namespace["x_test"]), run.f_test)
+    np.testing.assert_array_equal(namespace["features"](namespace["x_val"]), run.f_val)
+    x_test, _ = make_test_points(config)
+    np.testing.assert_array_equal(namespace["x_test"], x_test)
     model.set_weights(run.network.get_weights())
-    ours = run.network.predict(run.f_test)
-    theirs = model.predict(namespace["features"](namespace["x_test"]), verbose=0)
+    ours = run.network.predict(run.f_val)
+    theirs = model.predict(namespace["features"](namespace["x_val"]), verbose=0)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     assert type(model.optimizer).__name__.lower() == {"nesterov": "sgd", "momentum": "sgd"}.get(
         config.optimizer, config.optimizer)

@@ -48,13 +48,14 @@ class PlaygroundConfig:
 
     Data: ``dataset`` (circle, xor, gauss, spiral for classification; plane for regression),
     ``noise`` (0 to 0.5, added to the coordinates; for plane, to the targets),
-    ``train_ratio`` (share of the points used for training; the rest is the test set),
+    ``train_ratio`` (share of the points used for training; the rest is the validation set,
+    which the Playground shows and you choose settings on),
     ``n_points`` and ``seed`` (which also seeds the weights, dropout and batch order).
     Network: ``features`` (names from :data:`FEATURE_NAMES`), ``hidden`` (units per hidden
     layer, at most 6 layers of 8), ``activation``, ``dropout`` (rate after each hidden layer).
     Training: ``optimizer``, ``learning_rate``, ``batch_size``, ``regularization``
     (none, l1, l2) and ``regularization_rate``, ``early_stopping`` with ``patience`` in
-    epochs. Display: ``show_test``, ``discretize``.
+    epochs. Display: ``show_validation``, ``discretize``.
     """
 
     dataset: str = "circle"
@@ -74,7 +75,7 @@ class PlaygroundConfig:
     patience: int = 10
     problem: str = "classification"
     seed: int = 0
-    show_test: bool = False
+    show_validation: bool = False
     discretize: bool = False
 
     def __post_init__(self) -> None:
@@ -146,6 +147,8 @@ class PlaygroundConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "PlaygroundConfig":
         """A config from a dict such as :meth:`to_dict` gives; unknown keys are an error."""
+        if "show_test" in data and "show_validation" not in data:  # saved before the held-out points were renamed
+            data = {("show_validation" if key == "show_test" else key): value for key, value in data.items()}
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dlcourse.playground.config import PlaygroundConfig
 from dlcourse.playground.features import EXPRESSIONS
+from dlcourse.playground.model import TEST_SEED_OFFSET, n_training_points
 
 __all__ = ["keras_code", "keras_optimizer"]
 
@@ -42,9 +43,10 @@ def _regularizer(config: PlaygroundConfig) -> str:
 def keras_code(config: PlaygroundConfig, epochs: int = 100) -> str:
     """A runnable Keras 3 script equal to the Playground's network for ``config``.
 
-    The script defines ``x_train, y_train, x_test, y_test`` (the Playground's points),
-    ``features(x)`` (the chosen input features) and ``model``, then trains for ``epochs``
-    epochs. Keras' ``fit`` shuffles its own way, so the trained weights differ from the
+    The script defines ``x_train, y_train, x_val, y_val`` (the Playground's points),
+    ``x_test, y_test`` (the fresh test points of
+    :func:`~dlcourse.playground.model.make_test_points`), ``features(x)`` (the chosen input
+    features) and ``model``, then trains for ``epochs`` epochs. Keras' ``fit`` shuffles its own way, so the trained weights differ from the
     Playground's run; the network itself is the same.
     """
     classification = config.problem == "classification"
@@ -55,10 +57,13 @@ def keras_code(config: PlaygroundConfig, epochs: int = 100) -> str:
         f"from dlcourse.data import {_GENERATORS[config.data_name]}",
         "",
         f"# The Playground's data: {config.n_points} points, noise {config.noise:g}, "
-        f"{config.train_ratio:.0%} for training",
+        f"{config.train_ratio:.0%} for training, the rest for validation",
         f"x, y = {_GENERATORS[config.data_name]}(n={config.n_points}, noise={config.noise!r}, seed={config.seed})",
-        f"n_train = {_n_train(config)}",
-        "x_train, y_train, x_test, y_test = x[:n_train], y[:n_train], x[n_train:], y[n_train:]",
+        f"n_train = {n_training_points(config)}",
+        "x_train, y_train, x_val, y_val = x[:n_train], y[:n_train], x[n_train:], y[n_train:]",
+        "# Fresh test points, for one final score once every choice is made",
+        f"x_test, y_test = {_GENERATORS[config.data_name]}(n={config.n_points - n_training_points(config)}, "
+        f"noise={config.noise!r}, seed={config.seed + TEST_SEED_OFFSET})",
         "",
         "",
         "def features(x):",
@@ -82,22 +87,18 @@ def keras_code(config: PlaygroundConfig, epochs: int = 100) -> str:
         f"              loss=\"{'binary_crossentropy' if classification else 'mse'}\""
         + (", metrics=[\"accuracy\"])" if classification else ")"),
     ]
-    fit_x, fit_y, callbacks = "features(x_train)", "y_train", ""
+    callbacks = ""
     if config.early_stopping:
         lines += [
-            "# Early stopping watches a validation set cut from the training points, never the test set.",
+            "# Early stopping watches the validation loss, never the test set.",
             f"early_stopping = keras.callbacks.EarlyStopping(monitor=\"val_loss\", patience={config.patience}, "
             "restore_best_weights=True)",
         ]
-        callbacks = ", validation_split=0.2, callbacks=[early_stopping]"
+        callbacks = ", callbacks=[early_stopping]"
     lines += [
-        f"history = model.fit({fit_x}, {fit_y}, batch_size={config.batch_size}, epochs={int(epochs)}, verbose=0"
-        f"{callbacks})",
-        "print(\"test:\", model.evaluate(features(x_test), y_test, verbose=0))",
+        f"history = model.fit(features(x_train), y_train, batch_size={config.batch_size}, epochs={int(epochs)}, "
+        f"verbose=0,\n                    validation_data=(features(x_val), y_val){callbacks})",
+        "print(\"validation:\", model.evaluate(features(x_val), y_val, verbose=0))",
+        "print(\"test (the final score):\", model.evaluate(features(x_test), y_test, verbose=0))",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _n_train(config: PlaygroundConfig) -> int:
-    n_train = int(round(config.train_ratio * config.n_points))
-    return min(max(n_train, 2), config.n_points - 2)

@@ -1,16 +1,22 @@
 """Build and train the Playground's network with the course's engine, one batch at a time (lesson 11).
 
 :class:`PlaygroundModel` turns a :class:`~dlcourse.playground.config.PlaygroundConfig` into data
-(train and test points and their features) and a ``dlcourse.nn.Sequential`` model, then trains
-it step by step: one :meth:`~PlaygroundModel.step` is one batch, one weight update, like one
-step of Keras' ``fit``. Everything random (points, weights, dropout, batch order) comes from
-the config's ``seed``, so the same config always gives the same run.
+(training and validation points and their features) and a ``dlcourse.nn.Sequential`` model,
+then trains it step by step: one :meth:`~PlaygroundModel.step` is one batch, one weight update,
+like one step of Keras' ``fit``. Everything random (points, weights, dropout, batch order)
+comes from the config's ``seed``, so the same config always gives the same run.
+
+Three roles for the data, as in any real project: the network fits the **training** points;
+the **validation** points (the rest of the dataset) are what the Playground shows beside them
+and what choices are made on (settings, early stopping); the **test** points are fresh points
+from the same distribution that nothing was chosen on, for one final score
+(:meth:`PlaygroundModel.test_loss`).
 
 Headless use (what lesson 11's checks do)::
 
     run = PlaygroundModel(PlaygroundConfig(dataset="xor", features=["x1", "x2"], hidden=[4]))
     run.train(500)
-    print(run.losses())          # (training loss, test loss)
+    print(run.losses())          # (training loss, validation loss)
 
 Introduced in lesson 11.
 """
@@ -22,25 +28,42 @@ import numpy as np
 from dlcourse.playground.config import PlaygroundConfig
 from dlcourse.playground.features import transform
 
-__all__ = ["PlaygroundModel", "build_network", "make_optimizer", "make_points"]
+__all__ = ["TEST_SEED_OFFSET", "PlaygroundModel", "build_network", "make_optimizer", "make_points",
+           "make_test_points", "n_training_points"]
 
-_VALIDATION_SHARE = 0.2  # of the training points, held out when early stopping is on
+#: The test points of seed ``s`` are drawn with seed ``s + TEST_SEED_OFFSET``: fresh points, never shown.
+TEST_SEED_OFFSET = 1_000_003
 
 
 def make_points(config: PlaygroundConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(x_train, y_train, x_test, y_test)`` for the config's dataset, noise, split and seed.
+    """``(x_train, y_train, x_val, y_val)`` for the config's dataset, noise, split and seed.
 
     Targets have shape ``(n, 1)``, float32: 0/1 labels for classification, numbers for
     regression. The generators shuffle their points, so the first ``train_ratio`` share is a
-    random training set.
+    random training set; the rest is the validation set.
     """
     from dlcourse.data.synthetic import make_dataset  # noqa: PLC0415
 
     x, y = make_dataset(config.data_name, n=config.n_points, noise=config.noise, seed=config.seed)
     y = y.astype(np.float32).reshape(-1, 1)
-    n_train = int(round(config.train_ratio * len(x)))
-    n_train = min(max(n_train, 2), len(x) - 2)
+    n_train = n_training_points(config)
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def n_training_points(config: PlaygroundConfig) -> int:
+    """How many of the config's ``n_points`` are training points (at least 2, leaving at least 2)."""
+    n_train = int(round(config.train_ratio * config.n_points))
+    return min(max(n_train, 2), config.n_points - 2)
+
+
+def make_test_points(config: PlaygroundConfig) -> tuple[np.ndarray, np.ndarray]:
+    """``(x_test, y_test)``: as many fresh points as the validation set has, from the same generator
+    and noise with seed ``config.seed + TEST_SEED_OFFSET`` (the Playground never shows them)."""
+    from dlcourse.data.synthetic import make_dataset  # noqa: PLC0415
+
+    n_val = config.n_points - n_training_points(config)
+    x, y = make_dataset(config.data_name, n=n_val, noise=config.noise, seed=config.seed + TEST_SEED_OFFSET)
+    return x, y.astype(np.float32).reshape(-1, 1)
 
 
 def make_optimizer(config: PlaygroundConfig):
@@ -101,10 +124,13 @@ def build_network(config: PlaygroundConfig):
 class PlaygroundModel:
     """One Playground run: the data, the network, and its training so far.
 
-    Attributes: ``config``; ``x_train``/``y_train``/``x_test``/``y_test`` (points and targets);
-    ``f_train``/``f_test`` (their features); ``network`` (the engine ``Sequential``);
-    ``steps`` and ``epochs`` done; ``history`` (``step``, ``loss``, ``test_loss`` lists, one
-    entry each time the losses were recorded); ``stopped`` (early stopping ended training).
+    Attributes: ``config``; ``x_train``/``y_train``/``x_val``/``y_val`` (points and targets);
+    ``f_train``/``f_val`` (their features); ``network`` (the engine ``Sequential``);
+    ``steps`` and ``epochs`` done; ``history`` (``step``, ``loss``, ``val_loss`` lists, one
+    entry each time the losses were recorded, named as in Keras' ``History``); ``stopped``
+    (early stopping ended training). Early stopping watches the validation loss, like Keras'
+    ``EarlyStopping(monitor="val_loss")`` with ``validation_data``. The test points are not
+    attributes: :meth:`test_loss` makes them when asked, for the final score.
     """
 
     def __init__(self, config: PlaygroundConfig) -> None:
@@ -112,34 +138,26 @@ class PlaygroundModel:
 
         config.validate()
         self.config = config.replace()
-        self.x_train, self.y_train, self.x_test, self.y_test = make_points(self.config)
+        self.x_train, self.y_train, self.x_val, self.y_val = make_points(self.config)
         self.f_train = transform(self.x_train, self.config.features)
-        self.f_test = transform(self.x_test, self.config.features)
+        self.f_val = transform(self.x_val, self.config.features)
         self.network = build_network(self.config)
         self._loss = BinaryCrossentropy() if self.config.problem == "classification" else MeanSquaredError()
         self._rng = np.random.default_rng(self.config.seed + 12345)
-        n_fit = len(self.f_train)
         self._early = None
         if self.config.early_stopping:
-            n_fit = len(self.f_train) - max(2, int(round(_VALIDATION_SHARE * len(self.f_train))))
             self._early = EarlyStopping(monitor="val_loss", patience=self.config.patience, restore_best_weights=True)
             self._early.set_model(self.network)
             self._early.on_train_begin()
-        self._fit = slice(0, n_fit)
-        self._val = slice(n_fit, len(self.f_train))
-        self._order = self._rng.permutation(n_fit)
+        self._order = self._rng.permutation(len(self.f_train))
         self._position = 0
         self.steps = 0
         self.epochs = 0
         self.stopped = False
-        self.history: dict[str, list[float]] = {"step": [], "loss": [], "test_loss": []}
+        self.history: dict[str, list[float]] = {"step": [], "loss": [], "val_loss": []}
         self.record()
 
     # --- training ---------------------------------------------------------------------------
-    @property
-    def n_fit(self) -> int:
-        """Training points the weights are fitted on (fewer than ``x_train`` with early stopping)."""
-        return self._fit.stop
 
     def step(self, n: int = 1) -> int:
         """Train on ``n`` batches (one weight update each); returns how many were done.
@@ -164,11 +182,10 @@ class PlaygroundModel:
     def _end_epoch(self) -> None:
         self.epochs += 1
         self._position = 0
-        self._order = self._rng.permutation(self.n_fit)
+        self._order = self._rng.permutation(len(self.f_train))
         if self._early is None:
             return
-        val_loss = self.loss_on(self.f_train[self._val], self.y_train[self._val])
-        self._early.on_epoch_end(self.epochs - 1, {"val_loss": val_loss})
+        self._early.on_epoch_end(self.epochs - 1, {"val_loss": self.loss_on(self.f_val, self.y_val)})
         if self.network.stop_training:
             self._early.on_train_end()  # back to the best epoch's weights
             self.stopped = True
@@ -195,25 +212,30 @@ class PlaygroundModel:
         return float(self._loss(targets, prediction))
 
     def losses(self) -> tuple[float, float]:
-        """``(training loss, test loss)`` now: binary cross-entropy, or MSE for regression."""
-        return self.loss_on(self.f_train, self.y_train), self.loss_on(self.f_test, self.y_test)
+        """``(training loss, validation loss)`` now: binary cross-entropy, or MSE for regression."""
+        return self.loss_on(self.f_train, self.y_train), self.loss_on(self.f_val, self.y_val)
+
+    def test_loss(self) -> float:
+        """The loss on the test points (:func:`make_test_points`): the final score, once choices are made."""
+        x_test, y_test = make_test_points(self.config)
+        return self.loss_on(transform(x_test, self.config.features), y_test)
 
     def record(self) -> tuple[float, float]:
         """Append the current losses to :attr:`history` and return them."""
-        train, test = self.losses()
+        train, val = self.losses()
         self.history["step"].append(self.steps)
         self.history["loss"].append(train)
-        self.history["test_loss"].append(test)
-        return train, test
+        self.history["val_loss"].append(val)
+        return train, val
 
     def accuracy(self) -> tuple[float, float]:
-        """Share of training and test points on the right side of 0.5 (classification only)."""
+        """Share of training and validation points on the right side of 0.5 (classification only)."""
         def acc(f: np.ndarray, y: np.ndarray) -> float:
             with np.errstate(under="ignore"):
                 p = self.network.forward(f, training=False)
             return float(((p > 0.5) == (y > 0.5)).mean())
 
-        return acc(self.f_train, self.y_train), acc(self.f_test, self.y_test)
+        return acc(self.f_train, self.y_train), acc(self.f_val, self.y_val)
 
     def layer_outputs(self, features: np.ndarray) -> list[np.ndarray]:
         """Each ``Dense`` layer's outputs for ``features``: hidden layers first, the output last.

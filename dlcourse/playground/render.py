@@ -9,8 +9,8 @@ neuron maps and the decision surface, draws the weighted edges and the loss curv
 
 Colours: one diverging, colour-blind-safe scale from the course palette (blue for negative
 values and class 0, white for 0, vermillion for positive values and class 1). Shapes carry the
-same meaning, so colour is never alone: class 0 is a circle, class 1 a triangle, test points
-have a black outline; negative weights are dashed edges, positive ones solid, and an edge's
+same meaning, so colour is never alone: class 0 is a circle, class 1 a triangle, validation
+points have a black outline; negative weights are dashed edges, positive ones solid, and an edge's
 thickness grows with the weight's size.
 
 Introduced in lesson 11.
@@ -100,7 +100,7 @@ class PlaygroundFigure:
         """Redraw what depends only on the configuration: layout, labels, axes, points."""
         self._run = run
         config = run.config
-        self._key = (id(run), config.show_test, config.discretize)
+        self._key = (id(run), config.show_validation, config.discretize)
         self._grid_features = transform(self._grid_points, config.features)
         small = grid(MAP, EXTENT)
         feature_maps = transform(small, config.features)
@@ -209,10 +209,10 @@ class PlaygroundFigure:
             draw.text((SURF_LEFT + 14, legend_y), "class 0", fill=black, font=self.small, anchor="lm")
             self._marker(draw, 1, SURF_LEFT + 76, legend_y, False)
             draw.text((SURF_LEFT + 84, legend_y), "class 1", fill=black, font=self.small, anchor="lm")
-            shown = "black outline: test" if config.show_test else "test points hidden"
+            shown = "black outline: validation" if config.show_validation else "validation points hidden"
             draw.text((SURF_LEFT + 146, legend_y), shown, fill=black, font=self.small, anchor="lm")
         else:
-            draw.text((SURF_LEFT, legend_y), "points: target value (colour scale) · square: test", fill=black,
+            draw.text((SURF_LEFT, legend_y), "points: target value (colour scale) · square: validation", fill=black,
                       font=self.small, anchor="lm")
         # loss axes
         loss = "binary cross-entropy" if config.problem == "classification" else "mean squared error"
@@ -229,7 +229,7 @@ class PlaygroundFigure:
         draw.line((LOSS_LEFT, y, LOSS_LEFT + 22, y), fill=_rgb(PALETTE["train"]), width=3)
         draw.text((LOSS_LEFT + 27, y), "training", fill=black, font=self.small, anchor="lm")
         self._dashed(draw, [(LOSS_LEFT + 92, y), (LOSS_LEFT + 114, y)], _rgb(PALETTE["validation"]), 3)
-        draw.text((LOSS_LEFT + 119, y), "test", fill=black, font=self.small, anchor="lm")
+        draw.text((LOSS_LEFT + 119, y), "validation", fill=black, font=self.small, anchor="lm")
         return image
 
     @staticmethod
@@ -254,8 +254,8 @@ class PlaygroundFigure:
         layer = self._Image.new("RGBA", (SURFACE, SURFACE), (0, 0, 0, 0))
         draw = ImageDraw.Draw(layer)
         sets = [(run.x_train, run.y_train, False)]
-        if run.config.show_test:
-            sets.append((run.x_test, run.y_test, True))
+        if run.config.show_validation:
+            sets.append((run.x_val, run.y_val, True))
         for x, y, test in sets:
             px = (x[:, 0] + EXTENT) / (2 * EXTENT) * SURFACE
             py = (EXTENT - x[:, 1]) / (2 * EXTENT) * SURFACE
@@ -275,7 +275,7 @@ class PlaygroundFigure:
         from PIL import ImageDraw  # noqa: PLC0415
 
         config = run.config
-        if run is not self._run or self._key != (id(run), config.show_test, config.discretize):
+        if run is not self._run or self._key != (id(run), config.show_validation, config.discretize):
             self.set_run(run)
         canvas = np.asarray(self._background).copy()
         outputs = run.layer_outputs(self._grid_features)
@@ -343,7 +343,7 @@ class PlaygroundFigure:
 
         h = run.history
         steps = np.asarray(h["step"], dtype=float)
-        train, test = np.asarray(h["loss"], dtype=float), np.asarray(h["test_loss"], dtype=float)
+        train, test = np.asarray(h["loss"], dtype=float), np.asarray(h["val_loss"], dtype=float)
         x_max = max(float(steps[-1]) if len(steps) else 0.0, 10.0)
         both = np.concatenate([train, test])
         finite = both[np.isfinite(both)]

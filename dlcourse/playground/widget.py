@@ -32,7 +32,7 @@ from dlcourse.playground.render import PlaygroundFigure
 __all__ = ["Playground", "playground", "playground_widget"]
 
 #: Settings that only change the picture, not the run.
-_DISPLAY = ("show_test", "discretize")
+_DISPLAY = ("show_validation", "discretize")
 
 
 def playground(config: PlaygroundConfig | str | None = None, **changes: Any) -> "Playground":
@@ -117,7 +117,8 @@ class Playground:
         self.remove_layer_button = w.Button(description="− layer", tooltip="remove the last hidden layer",
                                             layout={"width": "80px"})
         self.layer_row = w.HBox()
-        self.show_test = w.Checkbox(value=c.show_test, description="show test data", indent=False)
+        self.show_validation = w.Checkbox(value=c.show_validation, description="show validation data",
+                                          indent=False)
         self.discretize = w.Checkbox(value=c.discretize, description="discretize output", indent=False)
         # Run controls
         self.play_button = w.Button(description="▶ play", tooltip="train continuously (pause to stop)",
@@ -142,7 +143,7 @@ class Playground:
 
         for control in (self.dataset, self.noise, self.train_ratio, self.batch_size, self.seed, self.problem,
                         self.learning_rate, self.activation, self.optimizer, self.regularization,
-                        self.regularization_rate, self.dropout, self.early_stopping, self.show_test,
+                        self.regularization_rate, self.dropout, self.early_stopping, self.show_validation,
                         self.discretize, *self.feature_boxes.values()):
             control.observe(self._on_control, names="value")
         self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
@@ -163,13 +164,13 @@ class Playground:
         network = w.VBox([heading("<b>Network</b> — inputs and hidden layers (+/− neurons per layer)"),
                           w.HBox(list(self.feature_boxes.values()), layout={"flex_flow": "row wrap"}),
                           w.HBox([self.add_layer_button, self.remove_layer_button]), self.layer_row,
-                          w.HBox([self.show_test, self.discretize])])
+                          w.HBox([self.show_validation, self.discretize])])
         runbar = w.HBox([self.play_button, self.step_button, self.reset_button, self.speed, self.status],
                         layout={"align_items": "center"})
         help_text = w.HTML("<small>Changing a setting starts a new run from the seed (same seed and settings: the "
-                           "same run); <i>show test data</i> and <i>discretize output</i> only change the picture. "
-                           "<i>per frame</i>: training steps (batches) between two pictures. <i>Early stopping</i> holds out 20% of "
-                           "the training points as a validation set. Keyboard: Tab to a "
+                           "same run); <i>show validation data</i> and <i>discretize output</i> only change the picture. "
+                           "<i>per frame</i>: training steps (batches) between two pictures. <i>Early stopping</i> watches the "
+                           "validation loss. Keyboard: Tab to a "
                            "control, then arrow keys or Space.</small>")
         extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button]), self.config_text,
                          self.extra_output])
@@ -200,7 +201,7 @@ class Playground:
         try:
             for name in ("dataset", "noise", "train_ratio", "batch_size", "seed", "problem", "learning_rate",
                          "activation", "optimizer", "regularization", "regularization_rate", "dropout",
-                         "early_stopping", "show_test", "discretize"):
+                         "early_stopping", "show_validation", "discretize"):
                 control = getattr(self, name)
                 value = getattr(c, name)
                 if name in ("learning_rate", "regularization_rate"):
@@ -238,7 +239,7 @@ class Playground:
             return
         name = next(n for n in ("dataset", "noise", "train_ratio", "batch_size", "seed", "problem",
                                 "learning_rate", "activation", "optimizer", "regularization",
-                                "regularization_rate", "dropout", "early_stopping", "show_test", "discretize")
+                                "regularization_rate", "dropout", "early_stopping", "show_validation", "discretize")
                     if getattr(self, n) is owner)
         changes: dict[str, Any] = {name: change["new"]}
         if name == "dataset":
@@ -349,9 +350,9 @@ class Playground:
             run = self.run
             self.figure.update(run)
             picture = self.figure.jpeg()
-            train, test = run.history["loss"][-1], run.history["test_loss"][-1]
+            train, val = run.history["loss"][-1], run.history["val_loss"][-1]
             text = (f"step <b>{run.steps}</b> · epoch <b>{run.epochs}</b> · training loss <b>{train:.3f}</b> · "
-                    f"test loss <b>{test:.3f}</b> · {self.config.n_neurons} hidden neurons")
+                    f"validation loss <b>{val:.3f}</b> · {self.config.n_neurons} hidden neurons")
             if run.stopped:
                 text += " · <b>stopped early</b> (best weights restored)"
         self.image.value = picture
