@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import ipywidgets as widgets
+from traitlets import Unicode
 
 from dlcourse.viz.figure import SCALE, png_size
 
-__all__ = ["Frame", "Picture", "min_text_px", "picture_report", "row"]
+__all__ = ["Frame", "Picture", "main_report", "min_text_px", "picture_report", "row"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,12 @@ class Picture(widgets.Image):
 
     ``readout`` (an ``ipywidgets.HTML``, made when not given) receives each frame's readout.
     ``figure`` is the matplotlib figure drawn, kept so the smallest text in it can be reported.
+    The description of each frame becomes the image's ``title`` (ipywidgets' ``tooltip``).
     """
+
+    # ipywidgets' views show a tooltip as the title only when the model has an empty
+    # description, which an Image model lacks (its view then fails to render): give it one.
+    description = Unicode("").tag(sync=True)
 
     def __init__(self, figure: Any = None, readout: Any = None, **kwargs: Any) -> None:
         super().__init__(format="png", layout={"max_width": "100%", "height": "auto"}, **kwargs)
@@ -109,3 +115,16 @@ def picture_report(widget: Any) -> list[dict[str, Any]]:
                            "min_text_css_px": None if smallest is None else smallest / SCALE,
                            "alt": part.frame.alt})
     return report
+
+
+def main_report() -> str:
+    """JSON: :func:`picture_report` of every main widget (CSS class ``dlcourse-main``) alive now.
+
+    For the browser tests, which ask a lesson's kernel what its main widget drew.
+    """
+    import json  # noqa: PLC0415
+
+    from ipywidgets.widgets.widget import _instances  # noqa: PLC0415 - ipywidgets 8's live widgets
+
+    mains = [w for w in list(_instances.values()) if "dlcourse-main" in getattr(w, "_dom_classes", ())]
+    return json.dumps([picture_report(w) for w in mains])
