@@ -191,13 +191,13 @@ def test_the_first_slider_and_every_control_change_the_picture_fast(race_widget)
 
     controls, image, readout = parts(race_widget)
     boxes = dict(zip(OPTIMIZER_NAMES, _by_type(controls, widgets.Checkbox)))
-    rates = dict(zip(OPTIMIZER_NAMES, _by_type(controls, widgets.FloatLogSlider)))
+    rates = dict(zip(OPTIMIZER_NAMES, _by_type(controls, widgets.SelectionSlider)))
     menu = _by_type(controls, widgets.Dropdown)[0]
     step = _by_type(controls, widgets.IntSlider)[0]
-    first_slider = _by_type(controls, widgets.FloatLogSlider)[0]
+    first_slider = _by_type(controls, widgets.SelectionSlider)[0]
     assert first_slider is rates["SGD"]
     changes = [
-        (first_slider, first_slider.value * 10 ** 0.5),  # what the browser test does: 5 notches right
+        (first_slider, first_slider.options[first_slider.index + 5][1]),  # what the browser test does: 5 notches right
         (boxes["SGD"], False), (boxes["Nesterov"], True), (rates["Adam"], 0.05), (step, 30),
         (menu, "saddle"), (menu, "rosenbrock"), (rates["Adadelta"], 3.0), (boxes["Adam"], False), (menu, "ravine"),
     ]
@@ -205,11 +205,22 @@ def test_the_first_slider_and_every_control_change_the_picture_fast(race_widget)
     assert boxes["Adadelta"].value, "moving a learning rate switches its optimizer on"
 
 
+def test_every_suggested_learning_rate_is_a_slider_position():
+    """A slider built at a value between its positions is snapped by the browser, which sends the
+    snapped value back (SGD 0.9 became 1.0 and bounced forever on the ravine)."""
+    from dlcourse.widgets.optimizer_race import LEARNING_RATES
+
+    for surface in SURFACES.values():
+        for name, rate in surface.learning_rates.items():
+            assert rate in LEARNING_RATES, (surface.name, name, rate)
+    assert LEARNING_RATES == tuple(sorted(LEARNING_RATES)) and 0.9 in LEARNING_RATES and 0.15 in LEARNING_RATES
+
+
 def test_a_new_surface_resets_learning_rates_and_the_replay(race_widget):
     import ipywidgets as widgets
 
     controls, image, readout = parts(race_widget)
-    rates = dict(zip(OPTIMIZER_NAMES, _by_type(controls, widgets.FloatLogSlider)))
+    rates = dict(zip(OPTIMIZER_NAMES, _by_type(controls, widgets.SelectionSlider)))
     menu = _by_type(controls, widgets.Dropdown)[0]
     step = _by_type(controls, widgets.IntSlider)[0]
     play = _by_type(controls, widgets.Play)[0]

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from dlcourse.viz.figure import DPI, FastPNG, canvas_png, frame_png, png_bytes
+from dlcourse.viz.figure import DPI, SCALE, FastPNG, canvas_png, frame_png, png_bytes, png_repr, png_size
 from dlcourse.viz.style import new_figure
 
 
@@ -67,7 +67,8 @@ def test_a_hidden_moving_artist_stays_hidden_and_backgrounds_are_kept_per_key(fi
     ax.set_facecolor("#eeeeee")  # a different background, kept under another key
     other = fast.png("b")
     assert np.array_equal(_pixels(other), _full_draw(fig))
-    assert _pixels(fast.png("a"))[150, 100].tolist() != _pixels(other)[150, 100].tolist()
+    middle = (int(fig.bbox.height) // 2, int(fig.bbox.width) // 2)  # inside the axes, where the face colour shows
+    assert _pixels(fast.png("a"))[middle].tolist() != _pixels(other)[middle].tolist()
 
 
 def test_reset_redraws_the_background_and_none_draws_everything(figure):
@@ -88,12 +89,23 @@ def test_png_bytes_still_trims_the_figure(figure):
     assert png_bytes(fig).startswith(b"\x89PNG")
 
 
-def test_frame_png_is_a_full_draw_at_the_asked_dpi_and_follows_changes(figure):
+def test_frame_png_is_a_full_draw_at_the_asked_dpi_times_scale_and_follows_changes(figure):
     fig, ax, moving = figure
     first = frame_png(fig, dpi=50)
-    assert Image.open(BytesIO(first)).size == (200, 150)
+    assert Image.open(BytesIO(first)).size == (200 * SCALE, 150 * SCALE)
     assert np.array_equal(_pixels(first), _full_draw(fig))
     moving.set_ydata([0.5, 0.5])
     second = frame_png(fig, dpi=50)
     assert np.array_equal(_pixels(second), _full_draw(fig))
     assert not np.array_equal(_pixels(first), _pixels(second))
+
+
+def test_fast_pictures_are_drawn_at_scale_and_shown_at_their_size(figure):
+    """Widget pictures have SCALE pixels per CSS pixel (crisp on high-density screens); a
+    notebook shows them at their size on screen (the width and height in the display metadata)."""
+    fig, _, moving = figure
+    fast = FastPNG(fig, [moving])
+    png = fast.png()
+    assert png_size(png) == (4 * DPI * SCALE, 3 * DPI * SCALE)
+    assert png_repr(png) == (png, {"width": 4 * DPI, "height": 3 * DPI})
+    assert png_size(frame_png(fig, dpi=80)) == (4 * 80 * SCALE, 3 * 80 * SCALE)

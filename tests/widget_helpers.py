@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-CONTROLS = (W.FloatSlider, W.FloatLogSlider, W.IntSlider, W.Dropdown, W.Checkbox, W.Play)
+CONTROLS = (W.FloatSlider, W.FloatLogSlider, W.IntSlider, W.SelectionSlider, W.Dropdown, W.Checkbox, W.Play)
 
 
 def walk(widget: Any) -> Iterator[Any]:

@@ -235,7 +235,8 @@ class ProgressView(TextDisplay):
             rows.append(
                 "<tr>"
                 f"<td>{html.escape(row.lesson)} {html.escape(row.title)}</td>"
-                f"<td><div role='progressbar' aria-valuenow='{percent}' aria-valuemin='0' aria-valuemax='100' "
+                f"<td><div role='progressbar' aria-label='{html.escape(row.lesson)} {html.escape(row.title)}: {percent}% done' "
+                f"aria-valuenow='{percent}' aria-valuemin='0' aria-valuemax='100' "
                 f"style='width:160px;height:12px;background:#e6e6e6;border-radius:3px'>"
                 f"<div style='width:{percent}%;height:100%;background:{PALETTE['ok']};border-radius:3px'></div></div></td>"
                 f"<td>{row.points:g}/{row.max_points:g} points, {row.passed}/{row.exercises} exercises passed</td>"

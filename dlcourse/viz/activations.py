@@ -184,15 +184,17 @@ class ActivationPlot:
             self.redraw = FastPNG(self.fig, [self.tangent, self.point, self.slope_point], dpi=None, keep_layout=False)
         return self.redraw
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from dlcourse.viz.figure import png_repr  # noqa: PLC0415
+
+        return png_repr(self.png())
 
     def __repr__(self) -> str:
         return f"<ActivationPlot {self.name} at z = {self.z0:g}>"
 
 
 def plot_activation_point(name: str = "sigmoid", z0: float = 0.0, z_range: tuple[float, float] = (-6.0, 6.0),
-                          negative_slope: float = 0.2, figsize: tuple[float, float] = (9.0, 3.5),
+                          negative_slope: float = 0.2, figsize: tuple[float, float] = (7.2, 3.9),
                           dpi: int = 80) -> ActivationPlot:
     """One activation (left, with a point at ``z0`` and its tangent) and its derivative (right).
 
@@ -202,7 +204,7 @@ def plot_activation_point(name: str = "sigmoid", z0: float = 0.0, z_range: tuple
 
     z = np.linspace(z_range[0], z_range[1], 241)
     fig = CourseFigure(figsize=figsize, dpi=dpi)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.27, top=0.9, wspace=0.25)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.33, top=0.92, wspace=0.3)
     ax_f, ax_d = fig.subplots(1, 2)
     for ax, ylabel in ((ax_f, "output f(z)"), (ax_d, "slope f′(z)")):
         _label_axes(ax, "", ylabel)
@@ -216,7 +218,7 @@ def plot_activation_point(name: str = "sigmoid", z0: float = 0.0, z_range: tuple
                          label="the point (z, f(z))")
     (slope_point,) = ax_d.plot([], [], "D", color=PALETTE["accent"], markeredgecolor=PALETTE["line"],
                                markersize=8, label="the point (z, f′(z))")
-    fig.legend(handles=[curve, tangent, point, slope_curve, slope_point], loc="lower center", ncol=3,
+    fig.legend(handles=[curve, tangent, point, slope_curve, slope_point], loc="lower center", ncol=2,
                frameon=False, fontsize=9)
     plot = ActivationPlot(fig, ax_f, ax_d, curve, slope_curve, point, slope_point, tangent, z,
                           negative_slope=float(negative_slope))
@@ -241,5 +243,5 @@ def plot_gradient_decay(factors: Mapping[str, float], layers: int = 10, title: s
         ax.plot(n, np.full(n.shape, float(factor)) ** n, label=label, **style)
     ax.set_yscale("log")
     ax.set_xticks(n)
-    finish(ax, outside=True)
+    finish(ax, loc="lower left")  # the curves all fall from the top left: the lower left stays empty
     return fig

@@ -125,7 +125,7 @@ def plot_neuron(X: np.ndarray, y: np.ndarray, w: Sequence[float], b: float, name
         low, high = float(X.min()), float(X.max())
         pad = 0.35 * (high - low or 1.0)
         lim = (low - pad, high + pad)
-    fig, ax = new_figure(name, "input x₁", "input x₂", figsize=(7.4, 4.4))
+    fig, ax = new_figure(name, "input x₁", "input x₂", figsize=(6.4, 4.0))
     ax.set_xlim(lim)
     ax.set_ylim(lim)
     ax.set_aspect("equal")

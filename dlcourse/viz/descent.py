@@ -240,7 +240,7 @@ class DescentPlot:
     :meth:`update` moves the path; :meth:`png` renders it (only the path is redrawn).
     """
 
-    def __init__(self, curve: Any, max_steps: int = 100, figsize: tuple[float, float] = (8.6, 3.3)) -> None:
+    def __init__(self, curve: Any, max_steps: int = 100, figsize: tuple[float, float] = (6.4, 3.5)) -> None:
         from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
 
         self.curve = curve
@@ -266,7 +266,7 @@ class DescentPlot:
         ax2.set_xlim(0, max_steps)
         ax2.set_ylim(1e-10, 1e4)
         ax2.set_xlabel("step")
-        ax2.set_ylabel("L(w) − L(w*)  (log scale)")
+        ax2.set_ylabel("L(w) − L(w*) (log scale)")
         ax2.set_title("distance to the lowest loss", fontsize=10)
         ax2.grid(True, color="#dddddd", linewidth=0.6)
         from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
@@ -292,5 +292,7 @@ class DescentPlot:
         """The figure as PNG bytes (fast: only the path is redrawn)."""
         return self.renderer.png()
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from dlcourse.viz.figure import png_repr  # noqa: PLC0415
+
+        return png_repr(self.png())

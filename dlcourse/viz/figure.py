@@ -16,9 +16,25 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from matplotlib.figure import Figure
 
-__all__ = ["CourseFigure", "FastPNG", "canvas_png", "frame_png", "png_bytes"]
+__all__ = ["CourseFigure", "FastPNG", "SCALE", "canvas_png", "frame_png", "png_bytes", "png_repr", "png_size"]
 
 DPI = 90
+#: Pixels drawn per CSS pixel by the fast renderers (widget pictures): 2 stays crisp on
+#: high-density screens; the page shows the picture at its size divided by SCALE.
+SCALE = 2
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """``(width, height)`` in pixels of PNG bytes (read from the header)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def png_repr(png: bytes) -> tuple[bytes, dict[str, int]]:
+    """PNG bytes drawn at :data:`SCALE` with the size Jupyter should show them at (a ``_repr_png_`` result)."""
+    width, height = png_size(png)
+    return png, {"width": round(width / SCALE), "height": round(height / SCALE)}
 
 
 def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
@@ -43,8 +59,10 @@ def canvas_png(canvas: Any) -> bytes:
     return buffer.getvalue()
 
 
-def frame_png(fig: Figure, dpi: int = 80) -> bytes:
+def frame_png(fig: Figure, dpi: int = 80, scale: float = SCALE) -> bytes:
     """``fig`` drawn in full as PNG bytes, fast: one kept Agg canvas, no trimming, light compression.
+
+    ``dpi`` is the figure's size on screen; it is drawn with ``scale`` times as many pixels.
 
     For figures whose every part changes between frames (live training curves, a plot that
     rescales its axes), where :class:`FastPNG` has nothing still to keep. About three times
@@ -52,8 +70,8 @@ def frame_png(fig: Figure, dpi: int = 80) -> bytes:
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
 
-    if fig.get_dpi() != dpi:
-        fig.set_dpi(dpi)
+    if fig.get_dpi() != dpi * scale:
+        fig.set_dpi(dpi * scale)
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     return canvas_png(canvas)
@@ -70,16 +88,17 @@ class FastPNG:
     time (still faster than ``display``: one draw, no trimming). Call :meth:`reset` after
     changing something in the background. ``keep_layout=False`` lets the layout engine place
     each new background afresh (for figures whose titles and tick labels change with the key).
-    Introduced in lesson 00 (digit browser, neuron explorer).
+    ``dpi`` is the figure's size on screen (None: the figure's own dpi); it is drawn with
+    ``scale`` times as many pixels, to be shown at 1/``scale`` of its size (crisp on
+    high-density screens). Introduced in lesson 00 (digit browser, neuron explorer).
     """
 
     def __init__(self, fig: Figure, moving: Sequence[Any] | Callable[[], Iterable[Any]] | None = (),
-                 dpi: float | None = DPI, keep_layout: bool = True) -> None:
+                 dpi: float | None = DPI, keep_layout: bool = True, scale: float = SCALE) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
 
         self.fig = fig
-        if dpi is not None:
-            fig.set_dpi(dpi)
+        fig.set_dpi((fig.get_dpi() if dpi is None else dpi) * scale)
         self.canvas = FigureCanvasAgg(fig)
         self._moving = moving
         self._backgrounds: dict[Hashable, Any] = {}

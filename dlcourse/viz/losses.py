@@ -124,8 +124,8 @@ class LossPlot:
             self.curves[name].set_ydata(loss)
             self.slope_curves[name].set_ydata(np.maximum(np.abs(slope), 1e-3) if wrt == "p" else np.abs(slope))
         wrong_end = "0" if t == 1 else "1"
-        self.ax_loss.set_title(f"Loss for one example with target {t}")
-        self.ax_loss.set_xlabel(f"predicted probability p of class 1 (p → {wrong_end} is confidently wrong)")
+        self.ax_loss.set_title(f"Loss for one example, target {t}")
+        self.ax_loss.set_xlabel(f"prediction p of class 1 (p → {wrong_end}: confidently wrong)")
         if wrt == "p":
             self.ax_slope.set_yscale("log")
             self.ax_slope.set_ylim(1e-3, 2e3)
@@ -136,7 +136,7 @@ class LossPlot:
             self.ax_slope.set_ylim(0.0, 1.05)
             self.ax_slope.set_title("How hard it pushes the logit z: |dL/dz|")
             self.ax_slope.set_ylabel("|dL/dz|, with p = sigmoid(z)")
-        self.ax_slope.set_xlabel("predicted probability p of class 1")
+        self.ax_slope.set_xlabel("prediction p of class 1")
 
     def png(self) -> bytes:
         """The current picture as PNG bytes (fast: only the points and guides are redrawn)."""
@@ -159,15 +159,17 @@ class LossPlot:
             self.redraw = FastPNG(self.fig, moving, dpi=None, keep_layout=False)
         return self.redraw
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from dlcourse.viz.figure import png_repr  # noqa: PLC0415
+
+        return png_repr(self.png())
 
     def __repr__(self) -> str:
         return f"<LossPlot target {self.target}, p = {self.p:g}>"
 
 
 def plot_loss_curves(p: float = 0.1, target: int = 1, with_respect_to: str = "p",
-                     figsize: tuple[float, float] = (9.6, 3.7), dpi: int = 80) -> LossPlot:
+                     figsize: tuple[float, float] = (7.2, 3.8), dpi: int = 80) -> LossPlot:
     """Mean squared error and binary cross-entropy against the prediction, with a point at ``p``.
 
     Left: the loss for one example with ``target`` (0 or 1); cross-entropy is cut off at 4.9
@@ -177,7 +179,7 @@ def plot_loss_curves(p: float = 0.1, target: int = 1, with_respect_to: str = "p"
 
     grid = np.linspace(0.001, 0.999, 400)
     fig = CourseFigure(figsize=figsize, dpi=dpi)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.91, wspace=0.22)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.3, top=0.91, wspace=0.25)
     ax_loss, ax_slope = fig.subplots(1, 2)
     for ax in (ax_loss, ax_slope):
         ax.set_xlim(0.0, 1.0)

@@ -28,7 +28,7 @@ NEGATIVE = OKABE_ITO["vermillion"]
 _ZERO = "#c8c8c8"  # the middle of the diverging scale: a light grey
 _X_GAP = 2.6  # horizontal distance between layers, in units of the vertical gap between neurons
 _Y_GAP = 1.3  # vertical distance between neurons
-_RADIUS = 0.34
+_RADIUS = 0.38  # wide enough for a bold "0.636" at 9 pt in the lesson 03 widget
 
 
 def format_number(value: Any, precision: int = 2) -> str:
@@ -249,7 +249,7 @@ def plot_network(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray] | N
                 ax.text(x - _RADIUS - 0.12, y, label, ha="right", va="center", fontsize=9.5, zorder=5)
             else:
                 ax.text(x, y + _RADIUS + 0.08, label, ha="center", va="bottom", fontsize=9.5, zorder=5)
-                bias_row.append(ax.text(x, y - _RADIUS - 0.06, "", ha="center", va="top", fontsize=8,
+                bias_row.append(ax.text(x, y - _RADIUS - 0.06, "", ha="center", va="top", fontsize=8.5,
                                         color="#444444", zorder=5))
         plot.value_texts.append(value_row)
         if layer:

@@ -178,8 +178,10 @@ class RacePlot:
             return png_bytes(self.fig)
         return self.renderer.png()
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from dlcourse.viz.figure import png_repr  # noqa: PLC0415
+
+        return png_repr(self.png())
 
 
 def plot_race(surface: Any, paths: Mapping[str, np.ndarray], learning_rates: Mapping[str, float] | None = None,

@@ -41,12 +41,13 @@ def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: f
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.activations import ACTIVATION_LABELS, plot_activation_point  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     if name not in ACTIVATION_LABELS:
         raise ValueError(f"activation_explorer knows {', '.join(ACTIVATION_LABELS)}; got {name!r}")
     z_slider = widgets.FloatSlider(value=float(z), min=-6.0, max=6.0, step=0.1, description="z",
                                    readout_format=".1f", continuous_update=True,
-                                   style={"description_width": "70px"}, layout={"width": "440px"},
+                                   style={"description_width": "70px"}, layout={"width": "400px"},
                                    tooltip="the weighted sum z: moves the point along the curve")
     options = [(f"leaky ReLU (negative_slope {negative_slope:g})" if key == "leaky_relu" else label, key)
                for key, label in ACTIVATION_LABELS.items()]
@@ -57,21 +58,23 @@ def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: f
         "the function. Left: the output f(z) and the tangent line at the point. Right: the slope f′(z), "
         "the number backpropagation multiplies the gradient by. Keyboard: Tab to a control, then ← → "
         "(slider) or ↑ ↓ (menu).")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"width": "720px"})
     plot = plot_activation_point(name, float(z), negative_slope=negative_slope)
     plot.prepare()  # draw every activation's axes now, so that each later change only moves the point
+    picture = Picture(plot.fig)
 
     def draw(*_: Any) -> None:
         value, slope = plot.update(menu.value, z_slider.value)
-        label = menu.label
-        readout.value = (f"{label}: f({z_slider.value:.1f}) = <b>{value:.4f}</b>, slope f′({z_slider.value:.1f}) = "
-                         f"<b>{slope:.4f}</b>. {describe_slope(slope)}")
-        image.value = plot.png()
+        label, at = menu.label, z_slider.value
+        picture.show(Frame(
+            plot.png(),
+            f"{label}: f({at:.1f}) = <b>{value:.4f}</b>, slope f′({at:.1f}) = <b>{slope:.4f}</b>. "
+            f"{describe_slope(slope)}",
+            f"Left: the curve of {label} for z from −6 to 6, with a point at z = {at:.1f}, f(z) = {value:.4f}, "
+            f"and its tangent line. Right: the slope f′(z), with the point at z = {at:.1f}, f′(z) = {slope:.4f}."))
 
     z_slider.observe(draw, names="value")
     menu.observe(draw, names="value")
     draw()
-    box = widgets.VBox([widgets.HBox([z_slider, menu]), help_text, readout, image])
+    box = widgets.VBox([row(z_slider, menu), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

@@ -81,6 +81,7 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
     from dlcourse.data import SPAM_EXAMPLE  # noqa: PLC0415
     from dlcourse.explain.walkthrough import default_unit_names  # noqa: PLC0415
     from dlcourse.viz.network import format_number  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     if weights is None:
         weights = SPAM_EXAMPLE.weights()
@@ -129,8 +130,7 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
     menu = widgets.Dropdown(options=labels, value=default, description="weight",
                             style={"description_width": "60px"}, layout={"width": "280px"})
     plot = _SlopePlot(f"loss L ({loss})")
-    image = widgets.Image(format="png", layout={"width": "560px"})
-    readout = widgets.HTML()
+    picture = Picture(plot.fig)
     grid = np.linspace(-span, span, 81)
     curves = {}
     for label, key in options:  # every weight's curve now (about 0.2 ms per point), so the axes fit them all
@@ -155,15 +155,18 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
         live[array][index] = value.value
         plot.curve.set_data(grid, curves[menu.value])
         plot.set_point(value.value, current, slope, reach=0.35 * span)
-        image.value = plot.png()
         p = 4
         step = "moves this weight <b>left</b>" if slope > 0 else "moves this weight <b>right</b>" if slope < 0 \
             else "leaves this weight <b>where it is</b>"
-        readout.value = (
+        picture.show(Frame(
+            plot.png(),
             f"{menu.value} = <b>{value.value:.2f}</b>: loss L = <b>{format_number(current, p)}</b><br>"
             f"slope dL/dw from backpropagation = <b>{format_number(slope, p)}</b> (the dashed tangent)<br>"
             f"slope by central difference (L(w + h) − L(w − h)) / 2h, h = 1e-5: <b>{format_number(numeric, p)}</b><br>"
-            f"Gradient descent, w ← w − learning_rate × dL/dw, {step}.")
+            f"Gradient descent, w ← w − learning_rate × dL/dw, {step}.",
+            f"The loss of the batch as {menu.value} moves from {-span:g} to {span:g}, the others fixed; a point "
+            f"at {menu.value} = {value.value:.2f}, loss {format_number(current, p)}, with its tangent of slope "
+            f"{format_number(slope, p)}."))
 
     def on_menu(change: dict) -> None:
         first = start_value(where[change["new"]])
@@ -180,7 +183,6 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
         "which one. The curve is the loss of the whole batch; the dashed line touches it at the current "
         "value with the slope backpropagation computed. Keyboard: Tab to a control, then ← → (slider) or "
         "↑ ↓ (menu).")
-    box = widgets.VBox([widgets.HBox([value, menu]), help_text,
-                        widgets.HBox([image, readout], layout={"align_items": "center", "flex_flow": "row wrap"})])
+    box = widgets.VBox([row(value, menu), help_text, row(picture, picture.readout)])
     box.add_class("dlcourse-main")
     return box

@@ -27,6 +27,7 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
 
     from dlcourse.surfaces import CURVES, get_curve  # noqa: PLC0415
     from dlcourse.viz.descent import DescentPlot, descent_path  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     first = get_curve(curve)
     wide = {"description_width": "110px"}
@@ -45,8 +46,7 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
         "<b>learning rate η</b>: the size of each step, w ← w − η·L′(w) (log scale: each notch multiplies it "
         "by 1.12). <b>start w₀</b>: where descent begins (✕). <b>steps</b>: how many updates. <b>curve</b>: "
         "the loss to descend. Keyboard: Tab to a slider, then ← →.")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"max_width": "100%"})
+    picture = Picture()
     plots: dict[str, Any] = {}
     state = {"busy": False}
 
@@ -58,10 +58,15 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
         path = descent_path(the_curve.grad, s_start.value, s_rate.value, s_steps.value)
         what = plot.update(path, s_steps.value)
         factor = 1 - s_rate.value * the_curve.curvature
-        readout.value = (f"η = {s_rate.value:.3g}: <b>{what}</b>. Near the minimum each step multiplies the "
-                         f"distance to it by 1 − η·a = {factor:+.2f} (a = L″(w*) = {the_curve.curvature:.3g}); "
-                         f"last point w = {path[-1]:.4g}.")
-        image.value = plot.png()
+        picture.figure = plot.fig
+        picture.show(Frame(
+            plot.png(),
+            f"η = {s_rate.value:.3g}: <b>{what}</b>. Near the minimum each step multiplies the "
+            f"distance to it by 1 − η·a = {factor:+.2f} (a = L″(w*) = {the_curve.curvature:.3g}); "
+            f"last point w = {path[-1]:.4g}.",
+            f"Left: the loss curve {the_curve.formula} with {s_steps.value} gradient-descent steps from w = "
+            f"{s_start.value:.1f} at learning rate {s_rate.value:.3g}, ending at w = {path[-1]:.4g}. Right: the "
+            f"distance to the lowest loss after each step, on a log scale: {what}."))
 
     def new_curve(change: Any) -> None:
         the_curve = get_curve(change["new"])
@@ -82,6 +87,6 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
         plots[name] = DescentPlot(get_curve(name), max_steps=s_steps.max)
         plots[name].png()
     draw()
-    box = widgets.VBox([widgets.HBox([widgets.VBox([s_rate, s_start, s_steps]), menu]), help_text, readout, image])
+    box = widgets.VBox([row(widgets.VBox([s_rate, s_start, s_steps]), menu), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

@@ -24,13 +24,12 @@ def digit_browser(images: np.ndarray, labels: np.ndarray, names: Sequence[str] |
     from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
     from dlcourse.viz.images import as_square, draw_image  # noqa: PLC0415
     from dlcourse.viz.style import new_figure  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture  # noqa: PLC0415
 
     count = len(images)
     index = widgets.IntSlider(value=start, min=0, max=count - 1, step=1, description="index",
                               continuous_update=True, layout={"width": "420px"},
                               tooltip="which image to show; arrow keys step one image")
-    info = widgets.HTML()
-    picture = widgets.Image(format="png", layout={"max_width": "100%"})
     fig, ax = new_figure("", "pixel column (0–27)", "pixel row (0–27)", figsize=(3.6, 3.6))
     ax.grid(False)
     shown = draw_image(ax, images[start])
@@ -38,20 +37,25 @@ def digit_browser(images: np.ndarray, labels: np.ndarray, names: Sequence[str] |
     ax.set_yticks([0, 27])
     ax.set_title("image 0000: label 0")  # the longest title, so the layout leaves room for every one
     fast = FastPNG(fig, [shown, ax.title, *ax.spines.values()])
+    picture = Picture(fig)
 
     def draw(*_: Any) -> None:
-        image = images[index.value]
+        image = as_square(images[index.value])
         label = labels[index.value]
         text = names[int(label)] if names is not None else str(label)
-        shown.set_data(as_square(image))
+        shown.set_data(image)
         ax.set_title(f"image {index.value}: label {text}")
-        info.value = (f"Label <b>{text}</b>. Pixels: {image.size} values from {int(image.min())} to "
-                      f"{int(image.max())}; {int((image > 0).sum())} are not black.")
-        picture.value = fast.png()
+        lit = int((image > 0).sum())
+        picture.show(Frame(
+            fast.png(),
+            f"Label <b>{text}</b>. Pixels: {image.size} values from {int(image.min())} to "
+            f"{int(image.max())}; {lit} are not black.",
+            f"Image {index.value} of {count}, labelled {text}: a {image.shape[0]} by {image.shape[1]} grid of "
+            f"grey pixels, {lit} of {image.size} lit (not black) on a black background."))
 
     index.observe(draw, names="value")
     draw()
     help_text = widgets.HTML("Drag the slider (or Tab to it and press ← →) to flip through the images.")
-    box = widgets.VBox([index, help_text, info, picture])
+    box = widgets.VBox([index, help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

@@ -35,6 +35,7 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
     from dlcourse.explain import forward  # noqa: PLC0415
     from dlcourse.explain.render import forward_sections  # noqa: PLC0415
     from dlcourse.viz.network import format_number, plot_network  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     if weights is None:
         weights, x = SPAM_EXAMPLE.weights(), SPAM_EXAMPLE.x if x is None else x
@@ -50,12 +51,13 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
         inputs = [widgets.Checkbox(value=bool(v), description=f"“{n}”", indent=False,
                                    layout={"width": "110px"}) for n, v in zip(names, x0)]
     else:
-        inputs = [widgets.FloatSlider(value=float(v), min=-3, max=3, step=0.1, description=n,
+        inputs = [widgets.FloatSlider(value=round(float(v), 1), min=-3, max=3, step=0.1, description=n,
                                       readout_format=".1f", layout={"width": "230px"},
                                       style={"description_width": "60px"}) for n, v in zip(names, x0)]
 
     def slider(value: float, description: str, what: str) -> Any:
-        return widgets.FloatSlider(value=round(float(value), 2), min=-1.5, max=1.5, step=0.1, description=description,
+        # Built at a value the slider can take (a multiple of its step), so the page keeps it.
+        return widgets.FloatSlider(value=round(float(value), 1), min=-1.5, max=1.5, step=0.1, description=description,
                                    readout_format=".1f", continuous_update=True, tooltip=what,
                                    style={"description_width": "80px"}, layout={"width": "250px"})
 
@@ -82,8 +84,7 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
                         precision=precision, scale=1.0, show_numbers=False,
                         title="Forward pass: the activations in the neurons", figsize=(6.4, 3.8))
     plot.fig.set_dpi(85)
-    image = widgets.Image(format="png", layout={"width": "600px"})
-    readout = widgets.HTML()
+    picture = Picture(plot.fig)
 
     def current() -> tuple[list[np.ndarray], np.ndarray]:
         ws = []
@@ -99,18 +100,23 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
         for layer in walk.layers:  # slider values like 0.4 + 0.1 - 0.5 leave rounding dust; show it as 0
             layer.z, layer.a = np.round(layer.z, 12), np.round(layer.a, 12)
         plot.update(kernels=ws[::2], biases=ws[1::2], values=[xs] + [layer.a[0] for layer in walk.layers])
-        image.value = plot.png()
-        lines = []
+        lines, spoken = [], []
         for section, layer in zip(forward_sections(walk)[1:], walk.layers):
-            for row in section.tables[0].rows:
-                unit, total, z, a = row
+            for unit, total, z, a in section.tables[0].rows:
                 lines.append(f"<b>{unit}</b>: z = {total} = <b>{z}</b> &nbsp;→&nbsp; "
                              f"{layer.activation}(z) = <b>{a}</b>")
+                spoken.append(f"{unit} = {a}")
         out = float(walk.output[0, 0])
         verdict = "spam" if out > threshold else "not spam"
         sign = "&gt;" if out > threshold else "≤"
         lines.append(f"Output {format_number(out, precision)} {sign} {threshold:g} &nbsp;→&nbsp; <b>{verdict}</b>")
-        readout.value = "<div style='font-family:monospace;font-size:13px'>" + "<br>".join(lines) + "</div>"
+        given = ", ".join(f"{n} = {format_number(v, precision)}" for n, v in zip(names, xs))
+        picture.show(Frame(
+            plot.png(),
+            "<div style='font-family:monospace;font-size:13px'>" + "<br>".join(lines) + "</div>",
+            f"The network diagram: inputs {given}; each neuron shows its activation: {', '.join(spoken)}. "
+            f"Lines are the weights: solid for positive, dashed for negative, thicker for larger. "
+            f"Verdict: {verdict}."))
 
     controls = inputs + [s for rows in kernel_sliders for row in rows for s in row] + \
         [s for biases in bias_sliders for s in biases]
@@ -123,9 +129,8 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
         "feeds. In the picture, blue solid lines are positive weights, vermillion dashed lines negative "
         "ones, and thicker means larger; each neuron shows its activation. Keyboard: Tab to a control, "
         "then Space (checkbox) or ← → (slider).")
-    box = widgets.VBox([widgets.HBox([widgets.HTML("<b>Email contains:</b>" if binary else "<b>Inputs:</b>"),
-                                      *inputs]),
+    box = widgets.VBox([row(widgets.HTML("<b>Email contains:</b>" if binary else "<b>Inputs:</b>"), *inputs),
                         widgets.HBox(columns, layout={"flex_flow": "row wrap"}), help_text,
-                        widgets.HBox([image, readout], layout={"align_items": "center", "flex_flow": "row wrap"})])
+                        row(picture, picture.readout)])
     box.add_class("dlcourse-main")
     return box

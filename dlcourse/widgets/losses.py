@@ -26,6 +26,7 @@ def loss_explorer(p: float = 0.1, target: int = 1) -> Any:
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.losses import LOSS_LABELS, plot_loss_curves  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     p_slider = widgets.FloatSlider(value=float(p), min=0.01, max=0.99, step=0.01, description="prediction p",
                                    readout_format=".2f", continuous_update=True,
@@ -43,22 +44,25 @@ def loss_explorer(p: float = 0.1, target: int = 1) -> Any:
         "sigmoid output turns into p. Left: each loss for this one example. Right: how hard each loss pushes "
         "(the size of its slope), which sets the size of the training step. "
         "Keyboard: Tab to a control, then ← → (slider) or ↑ ↓ (menus).")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"width": "768px"})
     plot = plot_loss_curves(float(p), int(target))
     plot.prepare()  # draw every target/slope background now, so that each later change only moves points
+    picture = Picture(plot.fig)
 
     def draw(*_: Any) -> None:
         values = plot.update(p_slider.value, target_menu.value, slope_menu.value)
         wrt = slope_menu.value
         parts = [f"{LOSS_LABELS[name]} = <b>{loss:.4f}</b> (dL/d{wrt} = {slope:+.3f})"
                  for name, (loss, slope) in values.items()]
-        readout.value = f"p = {p_slider.value:.2f}, target {target_menu.value}: " + "; ".join(parts) + "."
-        image.value = plot.png()
+        spoken = "; ".join(f"{LOSS_LABELS[name]} {loss:.4f}, slope {slope:+.3f}" for name, (loss, slope) in values.items())
+        picture.show(Frame(
+            plot.png(),
+            f"p = {p_slider.value:.2f}, target {target_menu.value}: " + "; ".join(parts) + ".",
+            f"Left: each loss against the prediction p from 0 to 1 for target {target_menu.value}; right: the size "
+            f"of its slope with respect to {wrt}. Points mark p = {p_slider.value:.2f}: {spoken}."))
 
     for control in (p_slider, target_menu, slope_menu):
         control.observe(draw, names="value")
     draw()
-    box = widgets.VBox([p_slider, widgets.HBox([target_menu, slope_menu]), help_text, readout, image])
+    box = widgets.VBox([p_slider, row(target_menu, slope_menu), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

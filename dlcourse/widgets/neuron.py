@@ -35,6 +35,7 @@ def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = 
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.viz.boundary import plot_neuron  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     datasets = datasets or LOGIC_GATES
     names = list(datasets)
@@ -54,23 +55,35 @@ def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = 
         "<b>w₁</b> and <b>w₂</b> turn the line (each weighs one input); <b>b</b> (the bias) slides it. "
         "The shaded side is where z = w₁·x₁ + w₂·x₂ + b &gt; 0, so the neuron outputs 1. "
         "Circled points are on the wrong side. Keyboard: Tab to a slider, then ← →.")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"max_width": "100%"})
     # One figure per dataset, made and drawn once now, so that switching data is as fast as a slider.
     plots = {name: plot_neuron(X, y, (w1, w2), b, name=name) for name, (X, y) in datasets.items()}
     for plot in plots.values():
         plot.png()
+    picture = Picture(plots[start].fig)
 
     def draw(*_: Any) -> None:
         plot = plots[menu.value]
         correct = plot.update((s_w1.value, s_w2.value), s_b.value)
-        readout.value = (f"z = {s_w1.value:.1f}·x₁ + {s_w2.value:.1f}·x₂ + ({s_b.value:.1f}) &nbsp;→&nbsp; "
-                         f"<b>{correct} of {len(plot.y)}</b> points correct")
-        image.value = plot.png()
+        picture.figure = plot.fig
+        picture.show(Frame(
+            plot.png(),
+            f"z = {s_w1.value:.1f}·x₁ + {s_w2.value:.1f}·x₂ + ({s_b.value:.1f}) &nbsp;→&nbsp; "
+            f"<b>{correct} of {len(plot.y)}</b> points correct",
+            describe(plot, correct)))
+
+    def describe(plot: Any, correct: int) -> str:
+        z = plot.X @ np.array([s_w1.value, s_w2.value]) + s_b.value
+        points = "; ".join(f"({x1:g}, {x2:g}) class {int(t)}, {'output 1' if v > 0 else 'output 0'}"
+                           f"{'' if (v > 0) == bool(t) else ', wrong (circled)'}"
+                           for (x1, x2), t, v in zip(plot.X, plot.y, z))
+        if len(plot.y) > 8:
+            points = f"{len(plot.y) - correct} wrong points are circled"
+        return (f"{menu.value}: the line z = {s_w1.value:.1f}·x₁ + {s_w2.value:.1f}·x₂ + ({s_b.value:.1f}) = 0 "
+                f"splits the plane; the shaded side outputs 1. {correct} of {len(plot.y)} points correct: {points}.")
 
     for control in (s_w1, s_w2, s_b, menu):
         control.observe(draw, names="value")
     draw()
-    box = widgets.VBox([widgets.HBox([widgets.VBox([s_w1, s_w2, s_b]), menu]), help_text, readout, image])
+    box = widgets.VBox([row(widgets.VBox([s_w1, s_w2, s_b]), menu), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

@@ -2,8 +2,10 @@
 
 ``optimizer_race()`` draws the paths of the engine's optimizers (SGD, Momentum, Nesterov,
 Adagrad, Adadelta, RMSprop, Adam, AMSGrad) on the contour lines of a 2-D surface. Each
-optimizer has a checkbox (run it or not) and a learning-rate slider on a log scale (moving it
-also switches the optimizer on). The surface menu picks the ravine, the saddle or the
+optimizer has a checkbox (run it or not) and a learning-rate slider over round values,
+1, 1.5, 2, 3, … 9 times each power of ten (:data:`LEARNING_RATES`; moving it also switches the
+optimizer on). Every suggested rate of every surface is one of them, so the slider shows, and
+the page sends back, exactly the rate the lesson's text and static plots use. The surface menu picks the ravine, the saddle or the
 Rosenbrock valley, and resets the learning rates to ones that suit it; the step slider and its
 play button replay the race step by step.
 
@@ -18,9 +20,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["optimizer_race"]
+__all__ = ["LEARNING_RATES", "optimizer_race"]
 
 DEFAULT_RUNNERS = ("SGD", "Momentum", "RMSprop", "Adam")
+
+#: The learning-rate slider's positions, from 1e-4 to 10: 1, 1.5, 2, 3, ..., 9 times a power of ten.
+LEARNING_RATES: tuple[float, ...] = tuple(
+    float(f"{m}e{k}") for k in range(-4, 1) for m in (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)) + (10.0,)
 
 
 def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_RUNNERS) -> Any:
@@ -32,6 +38,7 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
 
     from dlcourse.surfaces import SURFACES, get_surface  # noqa: PLC0415
     from dlcourse.viz.optimizer_paths import OPTIMIZER_NAMES, RacePlot, make_optimizer, optimizer_path  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     current = get_surface(surface)
     paths: dict[tuple[str, str, float], np.ndarray] = {}
@@ -48,9 +55,10 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
     for name in OPTIMIZER_NAMES:
         boxes[name] = widgets.Checkbox(value=name in optimizers, description=name, indent=False,
                                        layout={"width": "100px"})
-        rates[name] = widgets.FloatLogSlider(value=current.learning_rates[name], base=10, min=-4, max=1, step=0.1,
-                                             description="η", readout_format=".2g", continuous_update=True,
-                                             style={"description_width": "14px"}, layout={"width": "270px"})
+        rates[name] = widgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in LEARNING_RATES],
+                                              value=current.learning_rates[name], description="η",
+                                              continuous_update=True, style={"description_width": "14px"},
+                                              layout={"width": "270px"}, tooltip=f"learning rate of {name}")
         rows.append(widgets.HBox([boxes[name], rates[name]]))
     menu = widgets.Dropdown(options=list(SURFACES), value=current.name, description="surface",
                             style={"description_width": "55px"}, layout={"width": "220px"})
@@ -61,12 +69,11 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
                         description="replay the race", tooltip="replay the race step by step")
     widgets.jslink((play, "value"), (s_step, "value"))
     help_text = widgets.HTML(
-        "<b>Checkbox</b>: run this optimizer. <b>η</b>: its learning rate (log scale: each notch multiplies "
-        "it by 1.26; moving it also switches the optimizer on). <b>surface</b>: the loss to descend "
+        "<b>Checkbox</b>: run this optimizer. <b>η</b>: its learning rate (each notch steps through 1, 1.5, 2, "
+        "3, … 9 times a power of ten; moving it also switches the optimizer on). <b>surface</b>: the loss to descend "
         "(resets the learning rates to ones that suit it). <b>step</b> / ▶: replay the race. "
         "✕ = start, ☆ = minimum. Keyboard: Tab to a control; arrows move sliders, Space ticks a box.")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
+    picture = Picture()
     plots: dict[str, Any] = {}
     state = {"busy": False}
 
@@ -99,8 +106,18 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
                  for name in OPTIMIZER_NAMES if boxes[name].value}
         plot = plot_for(the_surface)
         plot.update(shown, step=s_step.value)
-        image.value = plot.png()
-        readout.value = table(the_surface, shown)
+        picture.figure = plot.fig
+        picture.show(Frame(plot.png(), table(the_surface, shown), describe(the_surface, shown)))
+
+    def describe(the_surface: Any, shown: dict[str, np.ndarray]) -> str:
+        where = "; ".join(
+            f"{name} (η = {rates[name].value:g}) "
+            + (f"left the picture after {len(path) - 1} steps" if len(path) < the_surface.steps + 1
+               else f"at ({path[min(s_step.value, len(path) - 1)][0]:.2f}, {path[min(s_step.value, len(path) - 1)][1]:.2f})")
+            for name, path in shown.items())
+        return (f"Contour lines of the {the_surface.name} surface, {the_surface.formula}, start ✕ at "
+                f"{tuple(the_surface.start)}, minimum ☆ at {tuple(the_surface.minimum)}. After step {s_step.value}: "
+                f"{where or 'no optimizer ticked'}.")
 
     def rate_moved(name: str) -> None:
         if not boxes[name].value and not state["busy"]:
@@ -139,6 +156,6 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
     draw()
 
     controls = widgets.VBox([*rows, menu, widgets.HBox([play, s_step])])
-    box = widgets.VBox([widgets.HBox([controls, image]), help_text, readout])
+    box = widgets.VBox([row(controls, picture, layout={"align_items": "flex-start"}), help_text, picture.readout])
     box.add_class("dlcourse-main")
     return box

@@ -1,0 +1,130 @@
+"""The picture of a widget: sharp, sized to fit, described in words, changed with its readout in one step.
+
+Every main widget of the course shows its figure through a :class:`Picture`:
+
+* **Sharp.** The fast renderers of :mod:`dlcourse.viz.figure` draw
+  :data:`~dlcourse.viz.figure.SCALE` (2) pixels per CSS pixel, and the picture is shown at
+  that size: never stretched, crisp on ordinary and on high-density screens.
+* **Sized to fit.** The picture is as wide as it was drawn (pixels / :data:`SCALE`) but never
+  wider than the notebook (``max-width: 100%``), and its height follows.
+* **Described.** Each frame carries a text alternative (what the picture shows now): it is the
+  image's ``title``, which screen readers read out and which is updated with the picture.
+* **One step.** :meth:`Picture.show` takes a finished :class:`Frame` (picture, readout and
+  description, all computed first) and hands them to the page together, so the sentence under a
+  picture never describes another state than the one shown.
+
+:func:`picture_report` lists the pictures of a widget with their sizes and the smallest text in
+them (for the browser tests). Imported only when a widget is built (it needs ipywidgets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import ipywidgets as widgets
+from traitlets import Unicode
+
+from dlcourse.viz.figure import SCALE, png_size
+
+__all__ = ["Frame", "Picture", "main_report", "min_text_px", "picture_report", "row"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a widget shows for one state of its controls: picture, readout (HTML) and description."""
+
+    png: bytes
+    readout: str
+    alt: str
+
+
+def min_text_px(fig: Any) -> float | None:
+    """The height in picture pixels of the smallest visible text in matplotlib figure ``fig``, or None."""
+    from matplotlib.text import Text  # noqa: PLC0415
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and _shown(t)]
+    return min(sizes) * fig.dpi / 72.0 if sizes else None
+
+
+def _shown(artist: Any) -> bool:
+    """False when ``artist`` or one of its parents (an axes, a legend) is hidden."""
+    axes = getattr(artist, "axes", None)
+    return axes is None or axes.get_visible()
+
+
+class Picture(widgets.Image):
+    """An image widget showing :class:`Frame` pictures at :data:`SCALE` pixels per CSS pixel.
+
+    ``readout`` (an ``ipywidgets.HTML``, made when not given) receives each frame's readout.
+    ``figure`` is the matplotlib figure drawn, kept so the smallest text in it can be reported.
+    The description of each frame becomes the image's ``title`` (ipywidgets' ``tooltip``).
+    """
+
+    # ipywidgets' views show a tooltip as the title only when the model has an empty
+    # description, which an Image model lacks (its view then fails to render): give it one.
+    description = Unicode("").tag(sync=True)
+
+    def __init__(self, figure: Any = None, readout: Any = None, **kwargs: Any) -> None:
+        super().__init__(format="png", layout={"max_width": "100%", "height": "auto"}, **kwargs)
+        self.add_class("dlcourse-picture")
+        self.figure = figure
+        self.readout = readout if readout is not None else widgets.HTML()
+        self.frame: Frame | None = None
+
+    def show(self, frame: Frame) -> None:
+        """Put ``frame`` on the page: picture, its description and its readout, one right after another."""
+        width = f"{png_size(frame.png)[0] / SCALE:g}px"
+        if self.layout.width != width:
+            self.layout.width = width
+        with self.hold_sync():  # picture and description in one message
+            self.value = frame.png
+            self.tooltip = frame.alt
+        if self.readout.value != frame.readout:
+            self.readout.value = frame.readout
+        self.frame = frame
+
+
+def row(*children: Any, **layout: Any) -> Any:
+    """An HBox that wraps its children onto a new line when the notebook is too narrow for them."""
+    return widgets.HBox(list(children), layout={"flex_flow": "row wrap", "align_items": "center",
+                                                 **layout})
+
+
+def _walk(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def picture_report(widget: Any) -> list[dict[str, Any]]:
+    """Each :class:`Picture` inside ``widget``, in page order: pixel size, CSS width, smallest text, description.
+
+    ``min_text_css_px`` is the smallest text of the figure in CSS pixels at the picture's own
+    size (shrinking it to fit a narrow notebook makes it smaller still; the browser tests multiply
+    by that factor).
+    """
+    report = []
+    for part in _walk(widget):
+        if isinstance(part, Picture) and part.frame is not None:
+            width, height = png_size(part.frame.png)
+            smallest = min_text_px(part.figure) if part.figure is not None else None
+            report.append({"model_id": part.model_id, "width_px": width, "height_px": height,
+                           "css_width": width / SCALE,
+                           "min_text_css_px": None if smallest is None else smallest / SCALE,
+                           "alt": part.frame.alt})
+    return report
+
+
+def main_report() -> str:
+    """JSON: :func:`picture_report` of every main widget (CSS class ``dlcourse-main``) alive now.
+
+    For the browser tests, which ask a lesson's kernel what its main widget drew.
+    """
+    import json  # noqa: PLC0415
+
+    from ipywidgets.widgets.widget import _instances  # noqa: PLC0415 - ipywidgets 8's live widgets
+
+    mains = [w for w in list(_instances.values()) if "dlcourse-main" in getattr(w, "_dom_classes", ())]
+    return json.dumps([picture_report(w) for w in mains])

@@ -1,0 +1,141 @@
+"""What the browser suite checks in a lesson's main widget as the page lays it out.
+
+Each function returns a list of problems (empty when all is well), one readable line each, so
+a failing test says what a learner would see: which label is cut, what overlaps what, which
+picture is blurred.
+
+* :func:`layout_problems` — text cut off in its box (labels, readouts, menus, buttons), controls
+  or pictures overlapping one another, anything sticking out of the widget, a widget wider than
+  the notebook's output area.
+* :func:`picture_problems` — pictures shown wider than their pixels allow on a screen with two
+  device pixels per CSS pixel, text in them smaller than :data:`MIN_TEXT_PX` CSS px (the
+  smallest text size the kernel reports, times the scale the page shows the picture at), and
+  pictures without a text alternative.
+* :func:`control_problems` — controls without a visible label, or that the keyboard cannot reach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MIN_TEXT_PX = 9.9  # "about 10 CSS px": 10 px, less rounding
+HIGH_DENSITY = 2  # device pixels per CSS pixel a picture must be sharp at
+
+LAYOUT_JS = r"""
+(main) => {
+  const problems = [];
+  const label = (el) => {
+    const text = (el.querySelector('.widget-label, .widget-label-basic')?.textContent || el.textContent || '').trim();
+    return (text || el.className).slice(0, 50);
+  };
+  const box = main.getBoundingClientRect();
+  const area = main.closest('.jp-OutputArea-output') || main.parentElement;
+  const areaBox = area.getBoundingClientRect();
+  if (box.right > areaBox.right + 1)
+    problems.push(`the widget is ${Math.round(box.right - areaBox.right)} px wider than the notebook's output area`);
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  // Leaves: the widgets that are not boxes (controls, pictures, texts), outermost only.
+  const leaves = [...main.querySelectorAll('.jupyter-widgets:not(.widget-box)')]
+    .filter((el) => shown(el) && !el.parentElement.closest('.jupyter-widgets:not(.widget-box)'));
+  for (const el of leaves) {
+    const r = el.getBoundingClientRect();
+    if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+      problems.push(`"${label(el)}" sticks out of the widget`);
+  }
+  for (let i = 0; i < leaves.length; i++) {
+    const a = leaves[i].getBoundingClientRect();
+    for (let j = i + 1; j < leaves.length; j++) {
+      const b = leaves[j].getBoundingClientRect();
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 2 && h > 2) problems.push(`"${label(leaves[i])}" and "${label(leaves[j])}" overlap (${Math.round(w)}×${Math.round(h)} px)`);
+    }
+  }
+  // Text cut off: any element with text whose overflow is hidden and whose content is wider than its box.
+  for (const el of main.querySelectorAll('*')) {
+    if (!shown(el) || !el.textContent.trim() || el.tagName === 'SELECT' || el.tagName === 'OPTION') continue;
+    const style = getComputedStyle(el);
+    if (!['hidden', 'clip'].includes(style.overflowX) && style.textOverflow !== 'ellipsis') continue;
+    if (el.scrollWidth > el.clientWidth + 1)
+      problems.push(`"${el.textContent.trim().slice(0, 50)}" is cut off (${el.scrollWidth} px of text in ${el.clientWidth} px)`);
+  }
+  // Menus: the chosen option must fit in the closed menu (less the arrow).
+  const canvas = document.createElement('canvas').getContext('2d');
+  for (const select of main.querySelectorAll('select')) {
+    if (!shown(select) || select.multiple) continue;
+    const style = getComputedStyle(select);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = select.options[select.selectedIndex]?.text || '';
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (canvas.measureText(text).width > room + 1)
+      problems.push(`the menu shows "${text}" cut off (${Math.round(canvas.measureText(text).width)} px of text in ${Math.round(room)} px)`);
+  }
+  return problems;
+}
+"""
+
+PICTURES_JS = r"""
+(main) => [...main.querySelectorAll('img')].map((img) => {
+  const r = img.getBoundingClientRect();
+  return {natural: img.naturalWidth, shown: r.width, alt: (img.getAttribute('alt') || img.getAttribute('title') || '').trim()};
+})
+"""
+
+CONTROLS_JS = r"""
+(main) => {
+  const problems = [];
+  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+  for (const el of main.querySelectorAll('.widget-slider, .widget-dropdown, .widget-checkbox, .widget-text, .widget-toggle-button, .widget-button, .widget-play')) {
+    if (!visible(el)) continue;
+    const labels = [...el.querySelectorAll('.widget-label, .widget-label-basic span, label')].filter(visible)
+      .map((l) => l.textContent.trim()).filter(Boolean);
+    const buttons = [...el.querySelectorAll('button')].concat(el.tagName === 'BUTTON' ? [el] : []);
+    if (el.classList.contains('widget-play')) {
+      for (const b of buttons) if (!(b.getAttribute('title') || b.getAttribute('aria-label') || b.textContent.trim()))
+        problems.push('a replay button has no label (title, aria-label or text)');
+    } else if (buttons.length) {
+      if (!buttons.every((b) => b.textContent.trim() || b.getAttribute('aria-label')))
+        problems.push('a button has no visible label');
+    } else if (!labels.length) {
+      problems.push(`a control (${el.className.split(' ').filter((c) => c.startsWith('widget-')).join(' ')}) has no visible label`);
+    }
+  }
+  for (const el of main.querySelectorAll('input, select, button, .noUi-handle')) {
+    if (!visible(el) || el.disabled) continue;
+    if (el.tabIndex < 0) problems.push(`"${(el.closest('.jupyter-widgets')?.textContent || el.outerHTML).trim().slice(0, 50)}" cannot be reached with the keyboard`);
+  }
+  return problems;
+}
+"""
+
+
+def layout_problems(main: Any) -> list[str]:
+    """Cut text, overlaps and overflow in the main widget ``main`` (a Playwright locator)."""
+    return main.evaluate(LAYOUT_JS)
+
+
+def picture_problems(main: Any, reported: list[dict[str, Any]]) -> list[str]:
+    """Blurred pictures, tiny text and missing text alternatives; ``reported`` comes from the kernel."""
+    shown = main.evaluate(PICTURES_JS)
+    problems = []
+    if len(shown) != len(reported):
+        problems.append(f"the page shows {len(shown)} pictures, the kernel's widget has {len(reported)} "
+                        "(every picture of a main widget is a dlcourse.widgets.picture.Picture)")
+    for index, (page, kernel) in enumerate(zip(shown, reported)):
+        if page["shown"] * HIGH_DENSITY > page["natural"] + 1:
+            problems.append(f"picture {index + 1} is blurred: {page['natural']} px shown {page['shown']:.0f} CSS px wide "
+                            f"(needs {HIGH_DENSITY} pixels per CSS pixel)")
+        smallest = kernel["min_text_css_px"]
+        if smallest is not None and page["natural"]:
+            on_page = smallest * page["shown"] / kernel["css_width"]
+            if on_page < MIN_TEXT_PX:
+                problems.append(f"picture {index + 1}: its smallest text is {on_page:.1f} CSS px on the page "
+                                f"({smallest:.1f} px at its own size), under {MIN_TEXT_PX:g}")
+        if not page["alt"]:
+            problems.append(f"picture {index + 1} has no text alternative (alt or title)")
+    return problems
+
+
+def control_problems(main: Any) -> list[str]:
+    """Controls without a visible label, or out of the keyboard's reach."""
+    return main.evaluate(CONTROLS_JS)
