@@ -229,3 +229,65 @@ def test_doctor_flags_an_unwritable_course_folder(monkeypatch, tmp_path, capsys)
 def test_console_script_and_module_entry_points():
     done = subprocess.run([sys.executable, "-m", "dlcourse", "data", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "fetch" in done.stdout
+
+
+def test_doctor_prints_each_line_as_soon_as_its_check_is_done(capsys, monkeypatch):
+    from dlcourse import doctor
+
+    seen = []
+
+    def second():
+        seen.append(capsys.readouterr().out)  # what the learner saw while this check ran
+        return doctor.Check("Second", True, "done")
+
+    monkeypatch.setattr(doctor, "CHECKS", [lambda: doctor.Check("First", True, "done"), second])
+    assert main(["doctor"]) == 0
+    assert seen == ["[ ok ] First: done\n"]
+    assert capsys.readouterr().out == "[ ok ] Second: done\nAll 2 checks ok.\n"
+
+
+@pytest.fixture
+def stalled_servers():
+    """Two servers on 127.0.0.1 that accept connections and never answer."""
+    servers, accepted = [], []
+    for _ in range(2):
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        servers.append(server)
+
+        def accept(server=server):
+            while True:
+                try:
+                    accepted.append(server.accept()[0])
+                except OSError:
+                    return
+
+        threading.Thread(target=accept, daemon=True).start()
+    yield [f"http://127.0.0.1:{s.getsockname()[1]}/" for s in servers]
+    for sock in servers + accepted:
+        sock.close()
+
+
+def test_data_fetch_gives_up_on_a_stalled_network_and_tries_every_dataset(fresh_home, capsys, monkeypatch,
+                                                                          stalled_servers):
+    from dataclasses import replace
+
+    from dlcourse.data import store
+
+    first, second = stalled_servers
+    monkeypatch.setitem(store.DATASETS, "mnist", replace(store.DATASETS["mnist"], mirrors=(first,)))
+    monkeypatch.setitem(store.DATASETS, "fashion-mnist",
+                        replace(store.DATASETS["fashion-mnist"], mirrors=(first, second)))
+    started = time.monotonic()
+    assert main(["data", "fetch"]) == 1
+    elapsed = time.monotonic() - started
+    captured = capsys.readouterr()
+    assert "mnist: FAILED" in captured.err and "fashion-mnist: FAILED" in captured.err
+    assert captured.out.count(": fetching...") == 2
+    host = first.split("/")[2]
+    assert f"train-images-idx3-ubyte.gz: {host}: no answer within 10 s" in captured.err
+    assert f"skipped ({host} did not answer earlier)" in captured.err, "a dead host is not waited for twice"
+    # One 10 s wait per stalled host: the first for MNIST, the second for Fashion-MNIST's other mirror.
+    assert 2 * store.DOWNLOAD_TIMEOUT - 1 < elapsed < 2 * store.DOWNLOAD_TIMEOUT + 8, elapsed
+    assert store.DOWNLOAD_TIMEOUT <= 10
