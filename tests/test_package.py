@@ -134,3 +134,4 @@ def test_the_wheel_ships_the_lessons_and_dlcourse_start_serves_them(tmp_path):
                                             env=env, cwd=tmp_path)
     check_serves_lesson_00_and_stops_cleanly(proc, info, runtime, log, tmp_path / "home" / "dlcourse")
     assert sorted(p.name for p in (tmp_path / "home" / "dlcourse").glob("*.ipynb")) == lessons
+    shutil.rmtree(venv)  # about 2 GB; pytest keeps the temporary folders of its last runs

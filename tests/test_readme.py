@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -88,10 +89,9 @@ def test_the_learner_line_works_as_written_from_debians_python(tmp_path):
         proc, info, runtime, log, tmp_path / "home" / "dlcourse",
         signal_to=lambda signum: os.killpg(proc.pid, signum))
     assert proc.returncode == 0, out[-3000:]
-    venv_python = (clone / ".venv" / "bin" / "python").resolve()
-    assert venv_python.parent.parent != DEBIAN_PYTHON.parent.parent
     base = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c", "import sys; print(sys.base_prefix)"],
                           capture_output=True, text=True).stdout.strip()
     assert base == "/usr", f"the venv was not made from Debian's Python: {base}"
     if os.geteuid() == 0:
         assert "Running as root: dlcourse added --allow-root" in out
+    shutil.rmtree(clone / ".venv")  # about 2 GB; pytest keeps the temporary folders of its last runs
