@@ -1,4 +1,4 @@
-"""The ``dlcourse`` command: ``start``, ``data``, ``doctor`` (and more as the course grows).
+"""The ``dlcourse`` command: ``start``, ``update``, ``data``, ``doctor`` and the exercise commands.
 
 Run ``dlcourse --help`` or ``dlcourse COMMAND --help`` for details.
 """
@@ -6,34 +6,82 @@ Run ``dlcourse --help`` or ``dlcourse COMMAND --help`` for details.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from dlcourse import paths
+from dlcourse import __version__, paths
 from dlcourse.exercises import commands as exercise_commands
+
+if TYPE_CHECKING:
+    from dlcourse.workspace import LessonUpdate
+
+
+def _workspace(args: argparse.Namespace) -> tuple[Path, Path] | None:
+    """The learner's workspace and the shipped course, or None (with a message) when there is no course."""
+    course = paths.shipped_course_dir()
+    if course is None:
+        print("dlcourse: this installation has no lessons (the package is incomplete). "
+              "Reinstall it: python -m pip install --force-reinstall dlcourse", file=sys.stderr)
+        return None
+    return (Path(args.folder).expanduser() if args.folder else paths.workspace_dir()), course
+
+
+def _sync(folder: Path, course: Path) -> list[LessonUpdate] | None:
+    """Make or update the workspace, telling the learner what changed; None on failure."""
+    from dlcourse import workspace
+
+    try:
+        updates = workspace.sync(folder, course)
+    except workspace.WorkspaceError as exc:
+        print(f"dlcourse: {exc}", file=sys.stderr)
+        return None
+    created = sum(u.action == "created" for u in updates)
+    if created == len(updates):
+        print(f"Made your workspace {folder}: your own copy of the {created} lessons. "
+              "Work there; course updates keep your work.")
+    elif created:
+        print(f"Added {created} new lessons to your workspace {folder}.")
+    for update in updates:
+        for line in update.lines(folder):
+            print(line)
+    return updates
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    folder = Path(args.folder) if args.folder else paths.course_dir()
-    if folder is None or not folder.is_dir():
-        where = args.folder or "the course/ folder of a source checkout"
-        print(f"dlcourse: cannot find {where}. Run this from a clone of the course "
-              "(python -m pip install -e .), or pass the folder: dlcourse start PATH/TO/course",
-              file=sys.stderr)
+    from dlcourse import lab
+
+    found = _workspace(args)
+    if found is None:
         return 2
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *args.jupyter_args]
-    print("Starting JupyterLab on", folder)
+    folder, course = found
     if args.dry_run:
-        print(" ".join(command))
+        with lab.kernel_sockets() as sockets:
+            print(" ".join(lab.command(folder, "00_welcome.ipynb", args.jupyter_args, sockets)))
         return 0
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    updates = _sync(folder, course)
+    if updates is None:
+        return 2
+    first = next((u.path for u in updates if u.lesson == "00"), None)
+    if lab.is_root() and "--allow-root" not in args.jupyter_args:
+        print("Running as root: dlcourse added --allow-root for JupyterLab.")
+    print(f"Starting JupyterLab on your workspace {folder} (Ctrl-C here stops it).", flush=True)
+    with lab.kernel_sockets() as sockets:
+        cmd = lab.command(folder, first.relative_to(folder).as_posix() if first else None, args.jupyter_args, sockets)
+        return lab.run(cmd)
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    found = _workspace(args)
+    if found is None:
+        return 2
+    folder, course = found
+    updates = _sync(folder, course)
+    if updates is None:
+        return 2
+    if all(u.action == "unchanged" for u in updates):
+        print(f"Your workspace {folder} is up to date.")
+    return 0
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -43,11 +91,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
         if args.action == "status":
             return _data_status(store)
         if args.action == "fetch":
-            names = args.names or list(store.DATASETS)
-            for name in names:
-                folder = store.fetch(name, force=args.force)
-                print(f"{name}: ready in {folder}")
-            return 0
+            return _data_fetch(store, args.names or list(store.DATASETS), args.force)
         if args.action == "import":
             counts = store.import_from(args.folder)
             total = sum(counts.values())
@@ -62,6 +106,24 @@ def _cmd_data(args: argparse.Namespace) -> int:
         print(f"dlcourse data {args.action}: {exc}", file=sys.stderr)
         return 1
     raise AssertionError(args.action)  # argparse restricts the choices
+
+
+def _data_fetch(store, names: list[str], force: bool) -> int:  # type: ignore[no-untyped-def]
+    """Fetch every dataset named, reporting each; a host that did not answer is not tried again."""
+    dead_hosts: set[str] = set()
+    failed = []
+    for name in names:
+        print(f"{name}: fetching...", flush=True)
+        try:
+            folder = store.fetch(name, force=force, dead_hosts=dead_hosts)
+        except store.DatasetError as exc:
+            print(f"{name}: FAILED. {exc}", file=sys.stderr, flush=True)
+            failed.append(name)
+            continue
+        print(f"{name}: ready in {folder}", flush=True)
+    if failed:
+        print(f"dlcourse data fetch: {', '.join(failed)} not fetched (see above).", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _data_status(store) -> int:  # type: ignore[no-untyped-def]
@@ -85,11 +147,12 @@ def _data_status(store) -> int:  # type: ignore[no-untyped-def]
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
-    from dlcourse.doctor import run_checks
+    from dlcourse.doctor import iter_checks
 
-    results = run_checks()
-    for result in results:
-        print(result.line())
+    results = []
+    for result in iter_checks():  # each line as soon as its check is done (TensorFlow's takes a while)
+        print(result.line(), flush=True)
+        results.append(result)
     failed = sum(not r.ok for r in results)
     print(f"{len(results) - failed} ok, {failed} to fix." if failed else f"All {len(results)} checks ok.")
     return 1 if failed else 0
@@ -98,13 +161,22 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``dlcourse`` and all its sub-commands."""
     parser = argparse.ArgumentParser(prog="dlcourse", description="An interactive introduction to deep learning.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"dlcourse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    workspace_help = f"your workspace folder (default: ${paths.WORKSPACE_ENV}, else ~/dlcourse)"
 
-    start = sub.add_parser("start", help="open the course in JupyterLab",
+    start = sub.add_parser("start", help="open your copy of the lessons in JupyterLab, at lesson 00",
+                           description="Open your workspace (your own copy of the lessons, made on first "
+                           "start and updated from the course without losing your work) in JupyterLab.",
                            epilog="Arguments after -- go to JupyterLab, e.g. dlcourse start -- --no-browser")
-    start.add_argument("folder", nargs="?", help="course folder (default: the course/ of this checkout)")
-    start.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    start.add_argument("folder", nargs="?", help=workspace_help)
+    start.add_argument("--dry-run", action="store_true", help="print the JupyterLab command instead of running it")
     start.set_defaults(func=_cmd_start)
+    update = sub.add_parser("update", help="bring the course's new lesson versions into your workspace",
+                            description="Bring new lesson versions in, keeping your work (dlcourse start "
+                            "does this too). Close the lessons in JupyterLab first.")
+    update.add_argument("folder", nargs="?", help=workspace_help)
+    update.set_defaults(func=_cmd_update)
 
     data = sub.add_parser("data", help="show, download or import the datasets")
     data_sub = data.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -139,7 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--" in argv:  # everything after "--" is passed through to JupyterLab
         split = argv.index("--")
         argv, extra = argv[:split], argv[split + 1:]
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare ``dlcourse``: say what it can do
+        parser.print_help()
+        return 0
     args.jupyter_args = extra
     return int(args.func(args) or 0)
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from dlcourse import paths
 
@@ -99,6 +99,21 @@ def check_datasets() -> list[Check]:
     return results
 
 
+def check_lessons() -> Check:
+    """The lessons ship with this installation, and the learner's workspace can be made or written."""
+    course = paths.shipped_course_dir()
+    if course is None:
+        return Check("Lessons", False, "this installation has no lessons. Fix: python -m pip install --force-reinstall dlcourse")
+    count = len(list(course.glob("[0-9][0-9]_*.ipynb")))
+    folder = paths.workspace_dir()
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not os.access(existing, os.W_OK):
+        return Check("Lessons", False, f"{count} lessons, but your workspace {folder} cannot be written. "
+                     f"Fix: export {paths.WORKSPACE_ENV}=/a/folder/you/can/write")
+    state = "made" if folder.exists() else "made on the first dlcourse start"
+    return Check("Lessons", True, f"{count} lessons in {course}; your workspace {folder} ({state})")
+
+
 def check_home() -> Check:
     """The per-user folder (progress, dataset cache) can be created and written."""
     home = paths.course_home()
@@ -113,14 +128,18 @@ def check_home() -> Check:
 
 
 CHECKS: list[Callable[[], Check | list[Check]]] = [
-    check_python, check_tensorflow, check_widgets, check_datasets, check_home,
+    # TensorFlow's check is last: it takes 10-40 s (importing TensorFlow), the others well under one.
+    check_python, check_widgets, check_datasets, check_lessons, check_home, check_tensorflow,
 ]
+
+
+def iter_checks() -> Iterator[Check]:
+    """Run every check in order, yielding each result as soon as its check is done."""
+    for check in CHECKS:
+        outcome = check()
+        yield from (outcome if isinstance(outcome, list) else [outcome])
 
 
 def run_checks() -> list[Check]:
     """Run every check in order and return the results."""
-    results: list[Check] = []
-    for check in CHECKS:
-        outcome = check()
-        results.extend(outcome if isinstance(outcome, list) else [outcome])
-    return results
+    return list(iter_checks())

@@ -4,6 +4,10 @@ Everything the course writes (downloaded datasets, exercise progress) lives unde
 per-user folder, ``course_home()``. Set ``DLCOURSE_HOME`` to move it (a shared classroom
 machine, a read-only home directory). A folder of ready datasets can be named with
 ``DLCOURSE_DATA``; it is only ever read.
+
+The learner works in their own copy of the lessons, the workspace (``workspace_dir()``,
+default ``~/dlcourse``; ``DLCOURSE_WORKSPACE`` moves it, e.g. on a hub). The lessons it is made
+from ship with the package (``shipped_course_dir()``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 HOME_ENV = "DLCOURSE_HOME"
 DATA_ENV = "DLCOURSE_DATA"
+WORKSPACE_ENV = "DLCOURSE_WORKSPACE"
 
 
 def course_home() -> Path:
@@ -55,3 +60,21 @@ def course_dir() -> Path | None:
     """The ``course/`` folder of a source checkout (editable install), if there is one."""
     candidate = Path(__file__).resolve().parent.parent / "course"
     return candidate if candidate.is_dir() else None
+
+
+def workspace_dir() -> Path:
+    """The learner's own copy of the lessons: ``$DLCOURSE_WORKSPACE`` if set, else ``~/dlcourse``."""
+    override = os.environ.get(WORKSPACE_ENV)
+    return Path(override).expanduser() if override else Path.home() / "dlcourse"
+
+
+def shipped_course_dir() -> Path | None:
+    """The learner lessons that came with this installation of dlcourse, or None if there are none.
+
+    In a source checkout (an editable install) that is the repository's ``course/``, read directly;
+    in an installed wheel, the copy the build put in the package (``dlcourse/_course``).
+    """
+    for candidate in (course_dir(), Path(__file__).resolve().parent / "_course"):
+        if candidate is not None and any(candidate.glob("[0-9][0-9]_*.ipynb")):
+            return candidate
+    return None

@@ -1,9 +1,14 @@
-"""Package hygiene: a light import with no side effects, and the synthetic datasets."""
+"""Package hygiene: a light import with no side effects, the synthetic datasets, and a wheel that
+ships the lessons."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,3 +78,60 @@ def test_spam_example_reproduces_the_worked_numbers():
     assert SPAM_EXAMPLE.features == ("free", "win", "offer")
     xs, ys = make_spam_keywords(n=300, noise=0.0, seed=1)
     assert xs.shape == (300, 3) and set(np.unique(ys)) == {0, 1}
+
+
+def _tracked_copy(target):
+    """Copy exactly the repository's tracked files to ``target`` (what a clean clone holds)."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip("needs a git checkout to know which files a clone holds")
+    for name in filter(None, done.stdout.split("\0")):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target / name)
+    return target
+
+
+def _clean_env(path_first):
+    """The environment a fresh shell would give: nothing of this test run's dlcourse, pip's cache kept."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DLCOURSE_HOME", "DLCOURSE_WORKSPACE"}}
+    env["PATH"] = f"{path_first}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+def test_the_wheel_ships_the_lessons_and_dlcourse_start_serves_them(tmp_path):
+    """Build the wheel, install it (not editable) into a fresh virtual environment, and run
+    ``dlcourse start`` from there until JupyterLab serves lesson 00 of a new workspace; then stop it.
+    Takes minutes (installing the dependencies; pip's cache makes it faster)."""
+    from lab_helpers import check_serves_lesson_00_and_stops_cleanly, start_course
+
+    repo = _tracked_copy(tmp_path / "repo")
+    venv = tmp_path / "venv"
+    python, dlcourse_command = venv / "bin" / "python", venv / "bin" / "dlcourse"
+    env = _clean_env(venv / "bin")
+
+    def run(*command, **kwargs):
+        done = subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env, **kwargs)
+        assert done.returncode == 0, f"{command} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        return done
+
+    run(sys.executable, "-m", "venv", venv)
+    run(python, "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "dist", repo, timeout=900)
+    wheel = next((tmp_path / "dist").glob("dlcourse-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    lessons = sorted(p.name for p in (repo / "course").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(n.split("/")[-1] for n in names if n.startswith("dlcourse/_course/")) == lessons
+    assert not [n for n in names if "solutions" in n or n.startswith("course/")], "the solutions must not ship"
+
+    run(python, "-m", "pip", "install", wheel, timeout=1800)
+    where = run(python, "-c", "import dlcourse.paths as p; print(p.shipped_course_dir())", cwd=tmp_path).stdout
+    assert "site-packages" in where and where.strip().endswith("_course"), where
+
+    proc, info, runtime, log = start_course([str(dlcourse_command), "start", "--", "--no-browser"], tmp_path,
+                                            env=env, cwd=tmp_path)
+    check_serves_lesson_00_and_stops_cleanly(proc, info, runtime, log, tmp_path / "home" / "dlcourse")
+    assert sorted(p.name for p in (tmp_path / "home" / "dlcourse").glob("*.ipynb")) == lessons
+    shutil.rmtree(venv)  # about 2 GB; pytest keeps the temporary folders of its last runs

@@ -25,6 +25,7 @@ import zlib
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
@@ -311,23 +312,41 @@ def _atomic_install(source: Path, dest: Path, spec: DataFile) -> None:
     os.replace(source, dest)
 
 
+DOWNLOAD_TIMEOUT = 10.0
+"""Seconds a download waits for a mirror to connect or to send its next bytes before giving up on it."""
+
+
+def _host(url: str) -> str:
+    return urllib.parse.urlsplit(url).netloc
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+
+
 def fetch(
     name: str,
     force: bool = False,
     progress: TextIO | None = None,
     only: Iterable[DataFile] | None = None,
-    timeout: float = 30.0,
+    timeout: float = DOWNLOAD_TIMEOUT,
+    dead_hosts: set[str] | None = None,
 ) -> Path:
     """Download ``name`` into the per-user cache and return the folder.
 
     Each file is downloaded to a temporary name beside its destination, checked against the
     published checksum, then renamed into place, so an interrupted or corrupted download never
     leaves a bad file behind. Files already in the cache are kept unless ``force`` is true.
+
+    A mirror that sends nothing for ``timeout`` seconds is given up on (and said so on
+    ``progress``); its host is added to ``dead_hosts`` and not tried again for later files (pass
+    the same set to later calls to skip it for them too).
     """
     dataset = get_dataset(name)
     stream = progress if progress is not None else sys.stderr
     target = paths.dataset_cache() / dataset.name
     wanted = list(only) if only is not None else list(dataset.files.values())
+    dead = dead_hosts if dead_hosts is not None else set()
     failures: list[str] = []
     for spec in wanted:
         dest = target / spec.name
@@ -341,16 +360,26 @@ def fetch(
                 f"Set {paths.HOME_ENV} to a folder you can write to."
             ) from None
         for mirror in dataset.mirrors:
+            url = mirror + spec.name
+            if _host(url) in dead:
+                failures.append(f"  * {url}: skipped ({_host(url)} did not answer earlier)")
+                continue
             fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.name}.", suffix=".part", dir=target)
             os.close(fd)
             tmp = Path(tmp_name)
             try:
-                _download(mirror + spec.name, tmp, _progress_bar(stream, spec.name), timeout)
+                _download(url, tmp, _progress_bar(stream, spec.name), timeout)
                 _atomic_install(tmp, dest, spec)
                 break
             except (urllib.error.URLError, OSError, ValueError) as exc:
-                reason = getattr(exc, "reason", None) or exc
-                failures.append(f"  * {mirror + spec.name}: {reason}")
+                if _timed_out(exc):
+                    dead.add(_host(url))
+                    reason = f"no answer within {timeout:g} s"
+                else:
+                    reason = str(getattr(exc, "reason", None) or exc)
+                failures.append(f"  * {url}: {reason}")
+                stream.write(f"{spec.name}: {_host(url)}: {reason}\n")
+                stream.flush()
             finally:
                 tmp.unlink(missing_ok=True)
         else:
