@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -67,3 +68,58 @@ def test_keras_runs_repeat_exactly_and_the_session_is_cleared():
     assert first_loss == second_loss  # same initial weights, same shuffling, same dropout masks
     assert not np.array_equal(first_weights, other_weights) and first_loss != other_loss
     assert first_name == second_name == "dense"  # clear_session restarts the layer names
+
+
+class FakeThreading:
+    """Stands in for ``tf.config.threading``: 0 means "not set", like TensorFlow's getters."""
+
+    def __init__(self, intra=0, inter=0, started=False):
+        self.sizes = {"intra": intra, "inter": inter}
+        self.started = started
+
+    def _set(self, name, n):
+        if self.started:
+            raise RuntimeError(f"{name} op parallelism cannot be modified after initialization.")
+        self.sizes[name] = n
+
+    def get_intra_op_parallelism_threads(self):
+        return self.sizes["intra"]
+
+    def get_inter_op_parallelism_threads(self):
+        return self.sizes["inter"]
+
+    def set_intra_op_parallelism_threads(self, n):
+        self._set("intra", n)
+
+    def set_inter_op_parallelism_threads(self, n):
+        self._set("inter", n)
+
+
+def test_tensorflow_pools_follow_the_usable_cpus_unless_the_learner_chose():
+    from dlcourse.seeding import follow_usable_cpus
+
+    fake = FakeThreading()
+    assert follow_usable_cpus(fake, environ={}, cpus=1) == {"intra_op": 1, "inter_op": 1}
+    assert fake.sizes == {"intra": 1, "inter": 1}
+
+    fake = FakeThreading()      # the learner's environment variable wins
+    assert follow_usable_cpus(fake, environ={"TF_NUM_INTRAOP_THREADS": "4"}, cpus=1) == {"inter_op": 1}
+    assert fake.sizes == {"intra": 0, "inter": 1}
+
+    fake = FakeThreading(inter=3)  # so does a size already given to tf.config.threading
+    assert follow_usable_cpus(fake, environ={}, cpus=2) == {"intra_op": 2}
+    assert fake.sizes == {"intra": 2, "inter": 3}
+
+    fake = FakeThreading(started=True)  # TensorFlow already running: nothing changes, nothing raises
+    assert follow_usable_cpus(fake, environ={}, cpus=1) == {}
+
+
+def test_import_keras_sizes_tensorflow_to_the_usable_cpus_and_keeps_the_learners_setting():
+    code = ("from dlcourse.seeding import import_keras; from dlcourse.cpus import usable_cpus; "
+            "import_keras(); import tensorflow as tf; t = tf.config.threading; "
+            "print(usable_cpus(), t.get_intra_op_parallelism_threads(), t.get_inter_op_parallelism_threads())")
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1"}
+    env.pop("TF_NUM_INTEROP_THREADS", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    usable, intra, inter = (int(v) for v in out.split())
+    assert (intra, inter) == (0, usable)     # intra-op left to the learner's variable

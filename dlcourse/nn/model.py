@@ -27,7 +27,10 @@ gradient of the loss with respect to ``z`` is then simply ``(softmax(z) - y) / b
 
 For speed, all weights of a model live in one contiguous float32 array (each layer's
 ``kernel`` and ``bias`` are views into it), and so do their gradients: the optimizer
-then updates the whole model with a handful of NumPy operations per step.
+then updates the whole model with a handful of NumPy operations per step. Every entry
+point (``fit``, ``evaluate``, ``predict``, ...) runs NumPy's matrix multiplies on one BLAS
+thread unless they are large (:mod:`dlcourse.nn.threads`), which keeps training fast when
+other programs share the CPU.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from dlcourse.nn.callbacks import Callback, History, ProgbarLogger, format_logs,
 from dlcourse.nn.errors import NNError, ShapeError
 from dlcourse.nn.layers import Dense, Input, Layer, unique_name
 from dlcourse.nn.seeding import get_rng
+from dlcourse.nn.threads import blas_threads
 
 _CROSSENTROPIES = (
     losses_module.BinaryCrossentropy,
@@ -273,6 +277,11 @@ class Sequential:
         pred_shape = (1, *self.layers[-1].output_shape)
         self.metrics = [metrics_module.get(m, (1, *y_raw_shape[1:]), pred_shape) for m in self._metric_ids]
 
+    def _threads(self, batch: int):
+        """The BLAS thread limit for this model's multiplies on batches of ``batch`` samples."""
+        largest = max((w.size for w in self.weights if w.ndim == 2), default=0)
+        return blas_threads(2.0 * batch * largest)
+
     # --- the core: forward, loss, backward ------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Run the batch through every layer (each keeps its intermediate values)."""
@@ -283,7 +292,7 @@ class Sequential:
     def __call__(self, x, training: bool = False) -> np.ndarray:
         x = self._prepare_x(x)
         self._ensure_built(x)
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore"), self._threads(len(x)):
             return self.forward(x, training=training)
 
     def regularization_loss(self) -> float:
@@ -334,7 +343,7 @@ class Sequential:
         x = self._prepare_x(x)
         self._ensure_built(x)
         y = self._prepare_y(y, len(x))
-        with np.errstate(under="ignore"):  # results too small for float32 simply become 0
+        with np.errstate(under="ignore"), self._threads(len(x)):  # too small for float32: 0
             loss, _ = self._forward_backward(x, y, training=training)
         return loss, [g.copy() for layer in self.layers for g in layer.grads.values()]
 
@@ -352,7 +361,7 @@ class Sequential:
         y_raw = np.asarray(y)
         y = self._prepare_y(y_raw, len(x))
         self._resolve_metrics(y_raw.shape)
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore"), self._threads(len(x)):
             loss, out = self._train_step(x, y)
         logs = {"loss": loss}
         for m in self.metrics:
@@ -433,7 +442,7 @@ class Sequential:
         xb_buffer = np.empty((batch_size, *x.shape[1:]), x.dtype) if shuffle and n >= batch_size else None
         logs: dict[str, float] = {}
         epoch = initial_epoch
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore"), self._threads(batch_size):
             for epoch in range(initial_epoch, epochs):
                 for m in self.metrics:
                     m.reset_state()
@@ -487,7 +496,7 @@ class Sequential:
         for m in self.metrics:
             m.reset_state()
         loss_sum, n = 0.0, len(x)
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore"), self._threads(batch_size):
             for start in range(0, n, batch_size):
                 xb, yb = x[start:start + batch_size], y[start:start + batch_size]
                 out = self.forward(xb, training=False)
@@ -523,7 +532,7 @@ class Sequential:
         x = self._prepare_x(x)
         self._ensure_built(x)
         batch_size = int(batch_size or 32)
-        with np.errstate(under="ignore"):
+        with np.errstate(under="ignore"), self._threads(batch_size):
             parts = [self.forward(x[i:i + batch_size], training=False) for i in range(0, len(x), batch_size)]
         if not parts:
             return np.empty((0, *self.layers[-1].output_shape), self.dtype)
