@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dlcourse import paths
+from dlcourse.classroom import commands as classroom_commands
 from dlcourse.exercises import commands as exercise_commands
 
 
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="grade a folder of submitted notebooks into a CSV (instructors)")
     exercise_commands.grade_arguments(grade)
     grade.set_defaults(func=exercise_commands.grade)
+    classroom_commands.add_commands(sub)  # links, submit, collect (a class on a hub: docs/hub.md)
     return parser
 
 
