@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from dlcourse import __version__, paths
+from dlcourse.classroom import commands as classroom_commands
 from dlcourse.exercises import commands as exercise_commands
 
 if TYPE_CHECKING:
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="grade a folder of submitted notebooks into a CSV (instructors)")
     exercise_commands.grade_arguments(grade)
     grade.set_defaults(func=exercise_commands.grade)
+    classroom_commands.add_commands(sub)  # links, submit, collect (a class on a hub: docs/hub.md)
     return parser
 
 

@@ -17,13 +17,28 @@ def release_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dest", help="folder for the learner notebooks (default: course/)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a learner notebook is out of date")
+    parser.add_argument("--student-repo", metavar="DIR",
+                        help="also write (or update and commit) the git repository a class pulls with "
+                             "nbgitpuller: the learner notebooks, no solutions (docs/hub.md)")
 
 
 def release(args: argparse.Namespace) -> int:
     """Run ``dlcourse release``."""
     from dlcourse.exercises.release import main  # noqa: PLC0415
 
-    return main(args)
+    status = main(args)
+    if status == 0 and getattr(args, "student_repo", None) and not args.check:
+        from pathlib import Path  # noqa: PLC0415
+
+        from dlcourse import paths  # noqa: PLC0415
+        from dlcourse.classroom.commands import student_repo  # noqa: PLC0415
+
+        course = paths.course_dir()
+        solutions = Path(args.source) if args.source else (course / "solutions" if course else None)
+        if solutions is None:
+            return 2
+        status = student_repo(args.student_repo, solutions)
+    return status
 
 
 def grade_arguments(parser: argparse.ArgumentParser) -> None:
