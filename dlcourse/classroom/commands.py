@@ -37,10 +37,10 @@ def _lesson_names(folder: Path | None) -> list[str]:
 
 
 def _links(args: argparse.Namespace) -> int:
+    from dlcourse import paths  # noqa: PLC0415
     from dlcourse.classroom.links import lesson_link  # noqa: PLC0415
-    from dlcourse.workspace import installed_course  # noqa: PLC0415
 
-    lessons = _lesson_names(Path(args.lessons) if args.lessons else installed_course())
+    lessons = _lesson_names(Path(args.lessons) if args.lessons else paths.shipped_course_dir())
     if not lessons:
         print("dlcourse links: no lesson notebooks found; pass --lessons FOLDER", file=sys.stderr)
         return 2
@@ -51,14 +51,14 @@ def _links(args: argparse.Namespace) -> int:
 
 
 def _submit(args: argparse.Namespace) -> int:
+    from dlcourse import paths  # noqa: PLC0415
     from dlcourse.classroom.exchange import EXCHANGE_ENV, ExchangeError, submit  # noqa: PLC0415
-    from dlcourse.workspace import workspace_dir  # noqa: PLC0415
 
     exchange = args.exchange or os.environ.get(EXCHANGE_ENV)
     if not exchange:
         print(f"dlcourse submit: no exchange folder: pass --exchange DIR or set {EXCHANGE_ENV}", file=sys.stderr)
         return 2
-    folder = workspace_dir()
+    folder = paths.workspace_dir()
     name = args.lesson
     if name.isdigit():
         matches = sorted(folder.glob(f"{int(name):02d}_*.ipynb"))

@@ -2,7 +2,7 @@
 
 nbgitpuller pulls the student repository into a hidden folder (``~/.dlcourse/course``) and then
 redirects to ``/dlcourse/sync?lesson=01_neuron.ipynb&source=.dlcourse/course``. This handler merges
-that course into the learner's workspace (:func:`dlcourse.workspace.update`: untouched lessons
+that course into the learner's workspace (:func:`dlcourse.workspace.sync`: untouched lessons
 are replaced, edited ones keep every cell the learner changed and take the instructor's other
 changes) and redirects to the lesson in the workspace. Learners never edit the pulled folder, so
 nbgitpuller's own merge never has anything to drop.
@@ -46,7 +46,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     from jupyter_server.utils import url_path_join  # noqa: PLC0415
     from tornado import web  # noqa: PLC0415
 
-    from dlcourse import workspace  # noqa: PLC0415
+    from dlcourse import paths, workspace  # noqa: PLC0415
 
     root = Path(serverapp.root_dir).expanduser()
 
@@ -60,9 +60,14 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
                 raise web.HTTPError(400, str(exc)) from exc
             if not source.is_dir():
                 raise web.HTTPError(404, f"no course at {source}: follow the lesson link again")
-            target = workspace.workspace_dir()
-            report = workspace.update(target, source=source)
-            self.log.info("dlcourse sync: %s", report)
+            target = paths.workspace_dir()
+            try:
+                updates = workspace.sync(target, source)
+            except workspace.WorkspaceError as exc:
+                raise web.HTTPError(500, str(exc)) from exc
+            for update in updates:
+                for line in update.lines(target):
+                    self.log.info("dlcourse sync: %s", line)
             try:
                 where = target.resolve().relative_to(root.resolve()).as_posix()
             except ValueError:

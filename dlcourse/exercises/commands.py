@@ -53,6 +53,10 @@ def grade_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default: 60)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="notebooks graded at the same time, each in its own sandbox (default: the usable CPUs)")
+    parser.add_argument("--results-json", metavar="FILE",
+                        help="also write one Gradescope-style record per submission (score, max_score, tests)")
+    parser.add_argument("--gradebook", metavar="FILE",
+                        help="also write a gradebook CSV: one row per learner, one column per lesson (for an LMS)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run submissions WITHOUT the bubblewrap sandbox (only for work you trust; "
                              "every row's status then says so)")

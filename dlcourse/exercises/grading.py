@@ -498,15 +498,16 @@ def write_feedback(rows: Iterable[GradeRow], folder: str | Path) -> None:
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def check_outputs(out: Path, feedback: Path | None, folder: Path) -> str | None:
-    """Why the CSV or the feedback folder could not be written, before any grading; None if fine."""
+def check_outputs(out: Path, feedback: Path | None, folder: Path, flag: str = "--out") -> str | None:
+    """Why the CSV (the file of option ``flag``) or the feedback folder could not be written,
+    before any grading; None if fine."""
     if out.is_dir():
-        return f"--out {out} is a folder; name a .csv file"
+        return f"{flag} {out} is a folder; name a file"
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        return f"--out {out}: the folder {parent} does not exist"
+        return f"{flag} {out}: the folder {parent} does not exist"
     if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        return f"--out {out}: cannot write there (permission denied)"
+        return f"{flag} {out}: cannot write there (permission denied)"
     if feedback is not None:
         if feedback.exists() and not feedback.is_dir():
             return f"--feedback {feedback} is a file; name a folder"
@@ -531,6 +532,10 @@ def main(args: argparse.Namespace) -> int:
         return 2
     feedback = Path(args.feedback) if getattr(args, "feedback", None) else None
     problem = check_outputs(Path(args.out), feedback, folder)
+    exports = {flag: Path(value) for flag, value in (("--results-json", getattr(args, "results_json", None)),
+                                                     ("--gradebook", getattr(args, "gradebook", None))) if value}
+    for flag, path in exports.items():
+        problem = problem or check_outputs(path, None, folder, flag)
     if problem:
         print(f"dlcourse grade: {problem}", file=sys.stderr)
         return 2
@@ -550,6 +555,13 @@ def main(args: argparse.Namespace) -> int:
     write_csv(rows, args.out)
     if feedback is not None:
         write_feedback(rows, feedback)
+    if exports:
+        from dlcourse.classroom import exports as classroom_exports  # noqa: PLC0415
+
+        if "--results-json" in exports:
+            classroom_exports.write_results_json(rows, exports["--results-json"])
+        if "--gradebook" in exports:
+            classroom_exports.write_gradebook_csv(rows, exports["--gradebook"])
     bad = sum(not r.graded for r in rows)
     print(f"Graded {len(rows)} notebooks in {time.perf_counter() - started:.0f} s -> {args.out}"
           + (f" ({bad} could not be graded: see their status)" if bad else "")

@@ -303,7 +303,10 @@ def test_a_class_on_jupyterhub(tmp_path, chromium, proxy_command):
         collected = tmp_path / "collected"
         _dlcourse("collect", str(exchange), "--out", str(collected))
         grades = tmp_path / "grades.csv"
-        _dlcourse("grade", str(collected), "--out", str(grades), "--course", str(repo), check=False)
+        book, results = tmp_path / "gradebook.csv", tmp_path / "results.json"
+        graded = _dlcourse("grade", str(collected), "--out", str(grades), "--course", str(repo),
+                           "--gradebook", str(book), "--results-json", str(results), check=False)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
         rows = {Path(r["file"]).parts[0]: r for r in csv.DictReader(grades.open())}
         assert set(rows) == set(USERS), rows
         maximum = float(rows["ada"]["max"])
@@ -311,6 +314,10 @@ def test_a_class_on_jupyterhub(tmp_path, chromium, proxy_command):
         assert 0 < float(rows["grace"]["total"]) < maximum
         assert float(rows["alan"]["01.weighted_sum"]) < float(rows["ada"]["01.weighted_sum"])
         assert all(r["status"] == "ok" for r in rows.values()), rows
+        learners = {r["learner"]: r for r in csv.DictReader(book.open())}
+        assert {u: float(r["total"]) for u, r in learners.items()} == {u: float(r["total"]) for u, r in rows.items()}
+        records = json.loads(results.read_text())["submissions"]
+        assert sorted(r["learner"] for r in records) == sorted(USERS)
     finally:
         _stop(process)
         shutil.copy(log, REPO / "build" / "hub.log") if (REPO / "build").is_dir() else None
