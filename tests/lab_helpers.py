@@ -34,9 +34,11 @@ def _api(info: dict, path: str, method: str = "GET", body: bytes | None = None):
         return response.status, response.read(), response.url
 
 
-def start_course(command: list[str], tmp_path: Path, env: dict | None = None, tty: bool = False, **popen):
+def start_course(command: list[str], tmp_path: Path, env: dict | None = None, tty: bool = False,
+                 timeout: float = 600, **popen):
     """Start ``command`` (a ``dlcourse start``) with its own HOME and Jupyter runtime folder; wait
-    until JupyterLab answers; return (process, server info, runtime folder, output file)."""
+    until JupyterLab answers (within ``timeout`` seconds, which must cover an install the command
+    makes first); return (process, server info, runtime folder, output file)."""
     runtime = tmp_path / "runtime"
     env = {**(env or os.environ), "HOME": str(tmp_path / "home"), "JUPYTER_RUNTIME_DIR": str(runtime),
            "JUPYTER_PORT": str(_free_port()), "BROWSER": "true", "PYTHONUNBUFFERED": "1"}
@@ -48,7 +50,7 @@ def start_course(command: list[str], tmp_path: Path, env: dict | None = None, tt
         import pty
         primary, stdin = pty.openpty()
     proc = subprocess.Popen(command, env=env, stdin=stdin, stdout=log.open("w"), stderr=subprocess.STDOUT, **popen)
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         infos = list(runtime.glob("jpserver-*.json")) if runtime.is_dir() else []
         if infos:

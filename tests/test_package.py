@@ -126,7 +126,7 @@ def test_the_wheel_ships_the_lessons_and_dlcourse_start_serves_them(tmp_path):
     assert sorted(n.split("/")[-1] for n in names if n.startswith("dlcourse/_course/")) == lessons
     assert not [n for n in names if "solutions" in n or n.startswith("course/")], "the solutions must not ship"
 
-    run(python, "-m", "pip", "install", wheel, timeout=1800)
+    run(python, "-m", "pip", "install", wheel, timeout=2400)
     where = run(python, "-c", "import dlcourse.paths as p; print(p.shipped_course_dir())", cwd=tmp_path).stdout
     assert "site-packages" in where and where.strip().endswith("_course"), where
 

@@ -84,7 +84,7 @@ def test_the_learner_line_works_as_written_from_debians_python(tmp_path):
     line = _between("start-command")
     env = _clean_env(DEBIAN_PYTHON.parent)
     proc, info, runtime, log = start_course(["bash", "-c", line], tmp_path, env=env, cwd=clone,
-                                            start_new_session=True)
+                                            timeout=2400, start_new_session=True)
     out = check_serves_lesson_00_and_stops_cleanly(
         proc, info, runtime, log, tmp_path / "home" / "dlcourse",
         signal_to=lambda signum: os.killpg(proc.pid, signum))
