@@ -240,7 +240,7 @@ def test_a_class_on_jupyterhub(tmp_path, chromium, proxy_command):
         process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp_path,
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_http(f"{hub}/hub/api", 90, process, log)
+        _wait_http(f"{hub}/hub/api", 300, process, log)
         link = lesson_link(hub, str(repo), LESSON)
         answers = _answer_cells(solutions)
         written: dict[str, dict[str, str]] = {}
