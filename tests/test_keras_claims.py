@@ -279,6 +279,20 @@ def test_lesson04_from_logits_formula_and_a_linear_output_without_it():
     assert linear.evaluate(np.ones((1, 1)), np.zeros((1, 1)), verbose=0) == pytest.approx(20.0, abs=1e-5)
 
 
+def test_lesson04_from_logits_true_after_a_sigmoid_output_warns():
+    """Lesson 04, "Common mistakes": a sigmoid (or softmax) output needs the default
+    from_logits=False; Keras on TensorFlow warns about the mix (and uses the kept logits)."""
+    model = _sigmoid_model(2.0)
+    x, y = np.ones((1, 1), "float32"), np.zeros((1, 1), "float32")
+    output = model(x)
+    loss = keras.losses.BinaryCrossentropy(from_logits=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = float(loss(y, output))
+    messages = [str(w.message) for w in caught]
+    assert any("from_logits=True" in m and "Sigmoid" in m for m in messages), messages
+    assert value == pytest.approx(2.0 + np.log1p(np.exp(-2.0)), rel=1e-5)  # from z = 2, not sigmoid(sigmoid(2))
+
 def test_lesson04_the_engine_charges_a_sigmoid_output_as_keras_does():
     """Lesson 04 and lesson 05 ("so does the course's engine"): the engine's Sequential computes a
     cross-entropy after a sigmoid output from z, like Keras: 20.0 at z = 20 on class 0."""
