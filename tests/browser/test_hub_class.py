@@ -20,10 +20,12 @@ import csv
 import json
 import os
 import shutil
+import secrets
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -65,6 +67,15 @@ def _dlcourse(*args: str, env: dict[str, str] | None = None, check: bool = True)
     return done
 
 
+def _start_proxy(command: str, port: int, api_port: int, hub_port: int, token: str, log: Path) -> subprocess.Popen:
+    """configurable-http-proxy on 127.0.0.1, as a hub with an external proxy runs it."""
+    with log.open("wb") as out:
+        return subprocess.Popen([command, "--ip", "127.0.0.1", "--port", str(port), "--api-ip", "127.0.0.1",
+                                 "--api-port", str(api_port), "--error-target", f"http://127.0.0.1:{hub_port}/hub/error"],
+                                env={**os.environ, "CONFIGPROXY_AUTH_TOKEN": token}, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def _wait_http(url: str, seconds: float, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -73,12 +84,14 @@ def _wait_http(url: str, seconds: float, process: subprocess.Popen, log: Path) -
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # it answered (the proxy's API says 403 without its token)
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"JupyterHub did not answer at {url} within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-def _hub_config(tmp: Path, port: int, proxy: str, homes: Path) -> Path:
+def _hub_config(tmp: Path, hub_port: int, api_port: int, token: str, homes: Path) -> Path:
     extensions = tmp / "jupyter-config" / "jupyter_server_config.d"
     extensions.mkdir(parents=True)
     (extensions / "dlcourse.json").write_text(json.dumps(
@@ -91,10 +104,11 @@ def _hub_config(tmp: Path, port: int, proxy: str, homes: Path) -> Path:
     }
     config = tmp / "jupyterhub_config.py"
     config.write_text("\n".join([
-        f"c.JupyterHub.bind_url = 'http://127.0.0.1:{port}'",
-        f"c.JupyterHub.hub_bind_url = 'http://127.0.0.1:{free_port()}'",
-        f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{free_port()}'",
-        f"c.ConfigurableHTTPProxy.command = [{proxy!r}]",
+        f"c.JupyterHub.hub_bind_url = 'http://127.0.0.1:{hub_port}'",
+        # The proxy is started by the test (the hub gives a proxy it starts itself only 10 s).
+        "c.ConfigurableHTTPProxy.should_start = False",
+        f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{api_port}'",
+        f"c.ConfigurableHTTPProxy.auth_token = {token!r}",
         "c.JupyterHub.authenticator_class = 'dummy'",
         "c.JupyterHub.spawner_class = 'simple'",
         f"c.SimpleLocalProcessSpawner.home_dir_template = {str(homes / '{username}')!r}",
@@ -110,7 +124,6 @@ def _hub_config(tmp: Path, port: int, proxy: str, homes: Path) -> Path:
         f"c.JupyterHub.pid_file = {str(tmp / 'hub.pid')!r}",
         f"c.ConfigurableHTTPProxy.pid_file = {str(tmp / 'proxy.pid')!r}",
         "c.JupyterHub.cleanup_servers = True",
-        "c.JupyterHub.cleanup_proxy = True",
     ]) + "\n")
     return config
 
@@ -232,15 +245,19 @@ def test_a_class_on_jupyterhub(tmp_path, chromium, proxy_command):
     homes = tmp_path / "homes"
     for user in USERS:
         _prepare_home(homes / user)
-    port = free_port()
+    port, api_port, hub_port = free_port(), free_port(), free_port()
+    token = secrets.token_hex(32)
     hub = f"http://127.0.0.1:{port}"
-    config = _hub_config(tmp_path, port, proxy_command, homes)
+    config = _hub_config(tmp_path, hub_port, api_port, token, homes)
     log = tmp_path / "hub.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp_path,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proxy = _start_proxy(proxy_command, port, api_port, hub_port, token, tmp_path / "proxy.log")
+    process = None
     try:
-        _wait_http(f"{hub}/hub/api", 300, process, log)
+        _wait_http(f"http://127.0.0.1:{api_port}/api/routes", 120, proxy, tmp_path / "proxy.log")
+        with log.open("wb") as out:
+            process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp_path,
+                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_http(f"http://127.0.0.1:{hub_port}/hub/api", 300, process, log)
         link = lesson_link(hub, str(repo), LESSON)
         answers = _answer_cells(solutions)
         written: dict[str, dict[str, str]] = {}
@@ -319,5 +336,7 @@ def test_a_class_on_jupyterhub(tmp_path, chromium, proxy_command):
         records = json.loads(results.read_text())["submissions"]
         assert sorted(r["learner"] for r in records) == sorted(USERS)
     finally:
-        _stop(process)
+        if process is not None:
+            _stop(process)
+        _stop(proxy)
         shutil.copy(log, REPO / "build" / "hub.log") if (REPO / "build").is_dir() else None
