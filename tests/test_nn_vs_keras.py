@@ -444,3 +444,26 @@ def test_early_stopping_matches_keras(seq_name, kwargs):
         best = None if callback.best is None else float(callback.best)
         outcomes.append((stopped_at, callback.stopped_epoch, best, callback.best_epoch, callback.wait, holder.step))
     assert outcomes[0] == outcomes[1]
+
+
+# --- lesson 08: steps_per_execution ------------------------------------------------------
+def test_steps_per_execution_trains_keras_to_the_same_numbers():
+    """Lesson 08 compiles with steps_per_execution=32 ("same training, faster"): Keras runs 32
+    batches per call into TensorFlow, and the weights and History come out as with one."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1000, 20)).astype("float32")      # 8 batches of 128 (the last partial)
+    y = rng.integers(0, 4, 1000)
+    results = []
+    for steps in (1, 32):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dropout(0.2), keras.layers.Dense(4, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      steps_per_execution=steps)
+        history = model.fit(x, y, batch_size=128, epochs=3, verbose=0)
+        results.append((model.get_weights(), history.history))
+    (w1, h1), (w32, h32) = results
+    for a, b in zip(w1, w32):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    for key in h1:
+        np.testing.assert_allclose(h1[key], h32[key], rtol=1e-6)
