@@ -166,7 +166,8 @@ def test_regularization_explorer_menu_redraws_in_place():
 
 def test_lesson_10_regularizers_close_most_of_the_gap(real_data):
     """Runs the solution notebook: every regularizer closes at least half of the loss gap, none lowers
-    validation accuracy, and early stopping stops early."""
+    validation accuracy, early stopping stops early, the conclusions are printed from the numbers, and
+    only the run chosen on validation is scored on the test set, once."""
     import re
     from pathlib import Path
 
@@ -188,3 +189,11 @@ def test_lesson_10_regularizers_close_most_of_the_gap(real_data):
         assert accuracy_gap > 0, (name, closed)
         assert runs[name][1] >= runs["no regularization"][1] - 0.005, (name, runs)
     assert runs["early stopping"][2] < runs["no regularization"][2]
+    hows = re.findall(r"of the loss gap, mostly by (fitting the training images less closely|doing better on new images)$",
+                      text, re.M)
+    assert len(hows) == len(closed)                     # the conclusion is printed from the numbers, for every run
+    best = re.search(r"^chosen on validation: ([\w ]+) \(validation accuracy ([\d.]+)\)", text, re.M)
+    assert best and runs[best.group(1)][1] == max(r[1] for r in runs.values()), text
+    test_score = float(re.search(r"its test accuracy, measured once: ([\d.]+)", text).group(1))
+    assert abs(test_score - runs[best.group(1)][1]) < 0.05
+    assert text.count("test accuracy") == 1, "the test set gives one score, at the end"
