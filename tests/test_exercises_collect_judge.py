@@ -121,3 +121,34 @@ def test_judge_refuses_a_collection_for_another_exercise():
     collected = collect(get_exercise("01.weighted_sum"), lambda x, w, b: 0.0)
     report = judge(get_exercise("02.relu"), collected)
     assert report.status == "error"
+
+
+def test_html_renders_inline_code_one_way():
+    """No literal backtick is left next to <code>: headline, labels, messages and notes all use <code>."""
+    for answer in (None, lambda x, w, b: x @ w, lambda x, w, b: 1 / 0):
+        report = run_exercise(get_exercise("01.weighted_sum"), answer)
+        report.add_note("Stuck? Run `hint(\"01.weighted_sum\")` for a hint.")
+        page = report._repr_html_()
+        assert "`" not in page, page
+        assert "<code>" in page
+
+
+def test_a_named_misconception_explains_every_failing_case():
+    """A mistake made only on some cases is described in the contract's terms, not named."""
+    exercise = get_exercise("01.weighted_sum")
+
+    def sometimes_forgets_the_bias(X, w, b):
+        return X @ w if X.shape[0] == 3 else X @ w + b  # right on most cases, no bias on one
+
+    report = run_exercise(exercise, sometimes_forgets_the_bias)
+    assert not report.passed
+    assert all(c.kind != "misconception" for c in report.cases), str(report)
+    wrong = [c for c in report.cases if not c.passed]
+    assert wrong and all("expected" in c.message for c in wrong)
+
+
+def test_a_pattern_gets_its_likely_cause():
+    report = run_exercise(get_exercise("01.weighted_sum"), lambda X, w, b: -(X @ w + b))
+    assert all("opposite sign" in c.message for c in report.cases if not c.passed), str(report)
+    report = run_exercise(get_exercise("03.dense_layer"), lambda A, W, b, g: 2 * g(A @ W + b))
+    assert any("factor" in c.message for c in report.cases if not c.passed), str(report)

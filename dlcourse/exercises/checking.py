@@ -28,6 +28,7 @@ import numpy as np
 from dlcourse.exercises.collected import Collected, Outcome
 from dlcourse.exercises.compare import describe_shape, difference, matches
 from dlcourse.exercises.core import Case, Exercise
+from dlcourse.exercises.diagnose import explains, likely_causes, same_values
 from dlcourse.exercises.feedback import ERROR, FAILED, NOT_ATTEMPTED, PARTIAL, PASSED, CaseResult, Report
 from dlcourse.exercises.plain import Opaque, to_plain
 from dlcourse.exercises.timelimit import TimeLimitExceeded, call_with_time_limit
@@ -131,7 +132,8 @@ def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> Outco
     """Call the learner's function on one case (on copies of its inputs) and record how it ended."""
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
-    with warnings.catch_warnings(record=True) as caught, _errstate(all="warn"):
+    # Underflow (e^-1000 becoming 0) is not a mistake: only overflow, 0/0 and the like are recorded.
+    with warnings.catch_warnings(record=True) as caught, _errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
             value = call_with_time_limit(func, args, kwargs, seconds=time_limit)
@@ -200,8 +202,9 @@ def collect(exercise: Exercise, answer: Any, time_limit: float | None = None) ->
 
 
 # --- judging: pure, never calls learner code -----------------------------------------------------
-def _judge_value(exercise: Exercise, case: Case, value: Any, expected: Any, wrong: dict[str, Any],
-                 runtime_warnings: list[str], label: str) -> CaseResult:
+def _judge_value(exercise: Exercise, case: Case, value: Any, expected: Any, runtime_warnings: list[str],
+                 label: str) -> CaseResult:
+    """The verdict on one returned value, in the contract's terms (misconceptions come later)."""
     overflow = [w for w in runtime_warnings if "overflow" in w]
     if overflow and not case.allow_overflow:
         return CaseResult(label, 0.0, case.points,
@@ -213,19 +216,46 @@ def _judge_value(exercise: Exercise, case: Case, value: Any, expected: Any, wron
         problem = case.test(value, *copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     if problem is None:
         return CaseResult(label, case.points, case.points)
-    for mis in exercise.misconceptions:
-        if mis.name not in wrong or _all_zero(wrong[mis.name]):  # zeros are what a do-nothing answer gives
-            continue
-        if not matches(expected, wrong[mis.name], rtol=case.rtol, atol=case.atol) \
-                and matches(value, wrong[mis.name], rtol=case.rtol, atol=case.atol):
-            message = mis.message
-            if problem.startswith("wrong shape"):
-                message = (f"expected shape {describe_shape(np.shape(expected))}, "
-                           f"got {describe_shape(np.shape(value))}: {message}")
-            return CaseResult(label, 0.0, case.points, message, "misconception", mis.name)
-    if runtime_warnings:
-        problem += f" NumPy also warned: {runtime_warnings[0]}."
+    cause = likely_causes(value, expected, _batch_size(case))
+    if cause:
+        problem += " " + cause
+    related = [w for w in runtime_warnings if "NaN" in problem or "infinity" in problem]
+    if related:  # a warning that explains a NaN or an infinity; others would only distract
+        problem += f" NumPy warned: {related[0]}."
     return CaseResult(label, 0.0, case.points, problem, "wrong")
+
+
+def _batch_size(case: Case) -> int | None:
+    for arg in case.args:
+        if isinstance(arg, _ndarray) and arg.ndim >= 2:
+            return int(arg.shape[0])
+    return None
+
+
+def _name_misconception(exercise: Exercise, results: list[CaseResult], values: dict[int, Any],
+                        prepared: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Name the first misconception that explains the whole answer (see :func:`diagnose.explains`)
+    on every failing case it reproduces; leave the messages in the contract's terms otherwise."""
+    indices = sorted(values)
+    if not any(results[i].kind == "wrong" for i in indices):
+        return
+    for mis in exercise.misconceptions:
+        wrong = [prepared[i][1].get(mis.name) for i in indices]
+        wrong = [None if w is None or _all_zero(w) else w for w in wrong]  # zeros: what a do-nothing answer gives
+        cases = [exercise.cases[i] for i in indices]
+        if not explains([values[i] for i in indices], [prepared[i][0] for i in indices], wrong,
+                        [not results[i].passed for i in indices], [(c.rtol, c.atol) for c in cases]):
+            continue
+        for i, w, case in zip(indices, wrong, cases):
+            result = results[i]
+            if result.passed or w is None or not same_values(values[i], w, case.rtol, case.atol):
+                continue
+            message = mis.message
+            if result.message.startswith("wrong shape"):
+                message = (f"expected shape {describe_shape(np.shape(prepared[i][0]))}, "
+                           f"got {describe_shape(np.shape(values[i]))}: {message}")
+            results[i] = CaseResult(result.label, 0.0, result.max_points, message, "misconception", mis.name)
+        return
 
 
 def _all_zero(value: Any) -> bool:
@@ -253,9 +283,8 @@ def _not_attempted(exercise: Exercise, headline: str) -> Report:
 def _judge_case(exercise: Exercise, case: Case, outcome: Outcome, prepared: tuple[Any, dict[str, Any]],
                 label: str, limit: float) -> CaseResult:
     if outcome.kind == "value":
-        expected, wrong = prepared
         try:
-            return _judge_value(exercise, case, outcome.value, expected, wrong, outcome.warnings, label)
+            return _judge_value(exercise, case, outcome.value, prepared[0], outcome.warnings, label)
         except Exception as exc:  # noqa: BLE001 - a strange result must not crash the check
             return CaseResult(label, 0.0, case.points, f"your result could not be compared "
                               f"({type(exc).__name__}: {exc}); return a number or a NumPy array", "wrong")
@@ -310,6 +339,12 @@ def judge(exercise: Exercise, collected: Collected) -> Report:
     for case, outcome, expected in zip(exercise.cases, collected.outcomes, prepared):
         label = ("extra test" if case.extra else "") or exercise.label(case)
         cases.append(_judge_case(exercise, case, outcome, expected, label, collected.time_limit))
+    values = {i: o.value for i, (o, c) in enumerate(zip(collected.outcomes, cases))
+              if o.kind == "value" and c.kind in ("ok", "wrong")}
+    try:
+        _name_misconception(exercise, cases, values, prepared)
+    except Exception:  # noqa: BLE001 - a strange result keeps its plain message
+        pass
     status = _status(cases)
     return Report(exercise.name, exercise.title, status, cases, headline="" if status == PASSED else "not yet right.")
 

@@ -39,7 +39,10 @@ def format_value(value: Any, limit: int = 60) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(format_value(v, limit // 2) for v in value) + ")"
     if isinstance(value, (_ndarray, _generic, list)):
-        array = _asarray(value)
+        try:
+            array = _asarray(value)
+        except ValueError:  # a ragged list
+            array = _asarray([0], dtype=object)
         if array.dtype.kind in "biufc":
             text = _array2string(array, separator=", ", threshold=8, edgeitems=3, max_line_width=10_000,
                                  formatter={"float_kind": _number, "complex_kind": _number})

@@ -149,14 +149,14 @@ class Report(TextDisplay):
             colour, mark = PALETTE["neutral"], "…"
         else:
             colour, mark = PALETTE["bad"], "✗"
-        head = html.escape(self.summary()[2:])
+        head = _code(self.summary()[2:])  # every text shown renders `code` the same way
         rows = []
         if self.status == NOT_ATTEMPTED:
-            rows.append(f"<li>{html.escape(self.headline or 'Write your code in the answer cell, run it, then run this check again.')}</li>")
+            rows.append(f"<li>{_code(self.headline or 'Write your code in the answer cell, run it, then run this check again.')}</li>")
         else:
             for case, message in zip(self.cases, self._messages()):
                 sign = "✓" if case.passed else ("·" if case.kind == "skipped" else "✗")
-                text = html.escape(case.label)
+                text = _code(case.label)
                 if message:
                     text += ": " + _code(message)
                 rows.append(f"<li>{sign} {text}</li>")

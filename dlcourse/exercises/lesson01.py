@@ -13,36 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson01 import perceptron_predict, train_perceptron, weighted_sum  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 
 lesson("01", "The neuron")
-
-
-def weighted_sum(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    """z = X @ w + b: one weighted sum per example (row of X); shape (m,)."""
-    return X @ w + b
-
-
-def perceptron_predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    """The perceptron's output per example: 1 where z > 0, else 0 (integers, shape (m,))."""
-    return (X @ w + b > 0).astype(int)
-
-
-def train_perceptron(X: np.ndarray, y: np.ndarray, learning_rate: float = 0.5,
-                     epochs: int = 10) -> tuple[np.ndarray, float]:
-    """The perceptron learning rule, from zero weights, one example at a time, in order.
-
-    For each example: ``error = y - prediction``; ``w += learning_rate * error * x``;
-    ``b += learning_rate * error``. Returns ``(w, b)``.
-    """
-    w = np.zeros(X.shape[1])
-    b = 0.0
-    for _ in range(epochs):
-        for x_i, y_i in zip(X, y):
-            error = y_i - (1 if x_i @ w + b > 0 else 0)
-            w = w + learning_rate * error * x_i
-            b = b + learning_rate * error
-    return w, float(b)
 
 
 # Known-wrong variants of the training rule, to name the mistake.
@@ -73,6 +47,7 @@ OR = (np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float), np.array([0, 1, 1
 XOR = (np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float), np.array([0, 1, 1, 0]))
 _THREE = (np.array([[1, 0, 2], [0, 1, -1], [2, 1, 0], [-1, -1, 1], [0.5, 2, 1], [-2, 0, -0.5]]),
           np.array([1, 0, 1, 0, 1, 0]))
+_NOISY = (_THREE[0], np.array([1, 0, 1, 1, 1, 0]))  # not linearly separable: training never settles
 
 register(Exercise(
     name="01.weighted_sum",
@@ -121,6 +96,10 @@ register(Exercise(
         Case((AND[0], np.array([1.0, 1.0]), -1.5), check_dtype=True,
              label="AND inputs with w = [1, 1], b = -1.5"),
         Case((OR[0], np.array([1.0, 1.0]), -0.5), check_dtype=True, label="OR inputs with w = [1, 1], b = -0.5"),
+        Case((np.array([[1.0, 2.0, -1.0], [0.5, -1.0, 2.0], [-2.0, 0.0, 1.0], [1.0, 1.0, 1.0], [0.0, -0.5, -1.0]]),
+              np.array([2.0, -1.0, 0.5]), 0.5), check_dtype=True, label="5 examples, 3 inputs, w = [2, -1, 0.5], b = 0.5"),
+        Case((np.array([[3.0, 1.0]]), np.array([-1.0, 2.0]), 0.5), check_dtype=True,
+             label="a batch of 1 example, w = [-1, 2], b = 0.5"),
     ],
     misconceptions=[
         Misconception("returned z", lambda X, w, b: X @ w + b,
@@ -153,6 +132,11 @@ register(Exercise(
         Case(_THREE, {"learning_rate": 0.5, "epochs": 5}, label="six examples with 3 inputs, learning_rate = 0.5, epochs = 5"),
         Case((XOR[0][::-1].copy(), XOR[1][::-1].copy()), {"learning_rate": 0.25, "epochs": 3},
              label="XOR (examples in reverse order), learning_rate = 0.25, epochs = 3"),
+        Case(XOR, {"learning_rate": 0.5, "epochs": 1}, label="XOR, learning_rate = 0.5, epochs = 1 (not converged: "
+             "training longer or until convergence gives other weights)"),
+        Case(_NOISY, {"learning_rate": 0.25, "epochs": 2},
+             label="six examples with 3 inputs and one label flipped, learning_rate = 0.25, epochs = 2 (not converged)"),
+        Case(_NOISY, label="the same six examples with the defaults (learning_rate = 0.5, epochs = 10)"),
     ],
     misconceptions=[
         Misconception("bias never updated", lambda X, y, learning_rate=0.5, epochs=10:

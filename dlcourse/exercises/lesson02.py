@@ -18,32 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson02 import leaky_relu, relu, sigmoid, softmax  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 from dlcourse.nn import activations as _engine
 
 lesson("02", "Activation functions")
 
 LEAKY_RELU_DEFAULT = 0.2  # keras.activations.leaky_relu's negative_slope in Keras 3
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic sigmoid 1 / (1 + e^(−z)), element by element, without overflow at any z."""
-    return _engine.sigmoid(z)
-
-
-def relu(z: np.ndarray) -> np.ndarray:
-    """ReLU: max(z, 0) element by element, as a new array of the same dtype."""
-    return _engine.relu(z)
-
-
-def leaky_relu(z: np.ndarray, negative_slope: float = LEAKY_RELU_DEFAULT) -> np.ndarray:
-    """Leaky ReLU: z where z > 0, negative_slope · z elsewhere (Keras 3's default slope 0.2)."""
-    return _engine.leaky_relu(z, negative_slope)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis: each row of scores becomes probabilities that sum to 1; stable."""
-    return _engine.softmax(z)
 
 
 def _rows(e: np.ndarray) -> np.ndarray:
@@ -138,7 +119,7 @@ register(Exercise(
         Misconception("ignored the slope", lambda z, negative_slope=LEAKY_RELU_DEFAULT: np.where(z > 0, z, 0.2 * z),
                       "your function ignores `negative_slope` and always uses 0.2: multiply the negative inputs by "
                       "the argument."),
-        Misconception("slope 0.01", lambda z, negative_slope=LEAKY_RELU_DEFAULT: np.where(z > 0, z, 0.01 * z),
+        Misconception("slope 0.01", lambda z, negative_slope=0.01: np.where(z > 0, z, negative_slope * z),
                       "your negative side has slope 0.01 (PyTorch's default). Use the `negative_slope` argument, "
                       "and give it Keras 3's default, 0.2."),
         Misconception("slope 0.3", lambda z, negative_slope=LEAKY_RELU_DEFAULT: np.where(z > 0, z, 0.3 * z),

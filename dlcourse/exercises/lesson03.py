@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson03 import count_params, dense_layer, forward_pass  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 
 lesson("03", "Layers and forward propagation")
@@ -28,23 +29,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0)
-
-
-def dense_layer(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray,
-                activation: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """One Dense layer on a batch: ``activation(A_prev @ W + b)``, shape (m, units)."""
-    return activation(A_prev @ W + b)
-
-
-def forward_pass(X: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """A 2-layer network: tanh hidden layer, sigmoid output. Returns A2, shape (m, outputs)."""
-    A1 = np.tanh(X @ W1 + b1)
-    return _sigmoid(A1 @ W2 + b2)
-
-
-def count_params(layer_sizes: Sequence[int]) -> int:
-    """Weights and biases of a stack of Dense layers, ``layer_sizes = [inputs, units1, units2, ...]``."""
-    return int(sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])))
 
 
 # --- test inputs ---------------------------------------------------------------------------------

@@ -17,33 +17,12 @@ from typing import Callable
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson04 import binary_crossentropy, categorical_crossentropy, mse  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 
 lesson("04", "Loss functions")
 
 EPSILON = 1e-7  # keras.backend.epsilon()
-
-
-def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Mean squared error: per example the mean of (y_pred − y_true)² over its outputs, then the batch mean."""
-    per_example = np.mean(np.square(np.asarray(y_pred) - np.asarray(y_true)), axis=-1)
-    return float(np.mean(per_example))
-
-
-def binary_crossentropy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Binary cross-entropy of probabilities, clipped to [1e-7, 1 − 1e-7], averaged like Keras."""
-    t = np.asarray(y_true, dtype=float)
-    p = np.clip(np.asarray(y_pred, dtype=float), EPSILON, 1 - EPSILON)
-    per_output = -(t * np.log(p) + (1 - t) * np.log(1 - p))
-    return float(np.mean(np.mean(per_output, axis=-1)))
-
-
-def categorical_crossentropy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Categorical cross-entropy of one-hot targets and probability rows: −Σ t·ln p per example, batch mean."""
-    t = np.asarray(y_true, dtype=float)
-    p = np.clip(np.asarray(y_pred, dtype=float), EPSILON, 1 - EPSILON)
-    per_example = -np.sum(t * np.log(p), axis=-1)
-    return float(np.mean(per_example))
 
 
 def _bce_terms(t: np.ndarray, p: np.ndarray, eps: float | None = EPSILON, log: Callable = np.log,
@@ -133,6 +112,9 @@ register(Exercise(
     ],
     misconceptions=[
         Misconception("not clipped", quiet(lambda t, p: np.mean(_bce_terms(t, p, eps=None))), _NO_CLIP),
+        Misconception("clipped at 0 only", quiet(lambda t, p: np.mean(_bce_terms(t, np.maximum(p, EPSILON), eps=None))),
+                      "you clipped the probabilities at 0 only, so p = 1 still gives log(1 − p) = log 0: clip at "
+                      "both ends, as Keras does: `p = np.clip(y_pred, 1e-7, 1 - 1e-7)`."),
         Misconception("swapped", quiet(lambda t, p: np.mean(_bce_terms(p, t))), _SWAPPED),
         Misconception("forgot (1 - y)", quiet(lambda t, p: np.mean(_bce_terms(t, p, second_term=False))),
                       "you left out the (1 − y) · ln(1 − p) term, so examples whose target is 0 cost nothing: "
@@ -177,6 +159,8 @@ register(Exercise(
              rtol=1e-5, label="probabilities of exactly 0 and 1 on the wrong classes"),
         Case((np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.array([[0.3, 0.7, 0.0], [0.8, 0.1, 0.1]])),
              rtol=1e-5, label="a probability of exactly 0 on the true class"),
+        Case((np.eye(3)[[2, 0, 1]], np.eye(3)[[2, 0, 1]]), rtol=1e-5, atol=1e-10,
+             label="perfect predictions: probability exactly 1 on every true class (Keras gives 1e-7, not 0)"),
     ],
     misconceptions=[
         Misconception("not clipped", quiet(lambda t, p: np.mean(np.sum(_ce_terms(t, p, eps=None), axis=-1))),

@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson05 import backprop, chain_rule, numerical_gradient  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 
 lesson("05", "Backpropagation")
@@ -25,41 +26,6 @@ lesson("05", "Backpropagation")
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def chain_rule(x: float, w: float, b: float, y: float) -> tuple[float, float]:
-    """dL/dw and dL/db of ``L = (sigmoid(w·x + b) - y)²``, by the chain rule."""
-    a = float(_sigmoid(w * x + b))
-    dL_da = 2.0 * (a - y)
-    da_dz = a * (1.0 - a)
-    return dL_da * da_dz * x, dL_da * da_dz
-
-
-def numerical_gradient(f: Callable[[np.ndarray], float], w: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Central differences ``(f(w + h·e_i) - f(w - h·e_i)) / (2h)`` for every entry of ``w``."""
-    w = np.asarray(w, dtype=float)
-    grad = np.zeros_like(w)
-    for i in np.ndindex(w.shape):
-        plus, minus = w.copy(), w.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
-def backprop(X: np.ndarray, Y: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray,
-             b2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Gradients ``(dW1, db1, dW2, db2)`` of the batch-mean binary cross-entropy of lesson 03's network."""
-    m = X.shape[0]
-    A1 = np.tanh(X @ W1 + b1)
-    A2 = _sigmoid(A1 @ W2 + b2)
-    dZ2 = (A2 - Y) / m
-    dW2 = A1.T @ dZ2
-    db2 = dZ2.sum(axis=0)
-    dZ1 = (dZ2 @ W2.T) * (1 - A1 ** 2)
-    dW1 = X.T @ dZ1
-    db1 = dZ1.sum(axis=0)
-    return dW1, db1, dW2, db2
 
 
 # --- known-wrong variants ------------------------------------------------------------------------
@@ -135,14 +101,14 @@ def _logistic_loss(w: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _batch(seed: int, m: int, n: int, h: int) -> tuple[np.ndarray, ...]:
+def _batch(seed: int, m: int, n: int, h: int, k: int = 1) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
     X = np.round(rng.normal(size=(m, n)), 2)
-    Y = rng.integers(0, 2, size=(m, 1)).astype(float)
+    Y = rng.integers(0, 2, size=(m, k)).astype(float)
     W1 = np.round(rng.normal(scale=0.8, size=(n, h)), 2)
     b1 = np.round(rng.normal(scale=0.5, size=h), 2)
-    W2 = np.round(rng.normal(scale=0.8, size=(h, 1)), 2)
-    b2 = np.round(rng.normal(scale=0.5, size=1), 2)
+    W2 = np.round(rng.normal(scale=0.8, size=(h, k)), 2)
+    b2 = np.round(rng.normal(scale=0.5, size=k), 2)
     return X, Y, W1, b1, W2, b2
 
 
@@ -191,6 +157,8 @@ register(Exercise(
              rtol=1e-7, atol=1e-9),
         Case((_cube, np.array([[0.5, 1.5], [-1.0, 2.0]])), label="f(w) = Σ w³ + w₀·w₃/2 at a 2×2 w", rtol=1e-7,
              atol=1e-9),
+        Case((_cube, np.array([1.0, 2.0])), {"h": 0.1}, label="f(w) = Σ w³ + w₀·w₁/2 at w = [1, 2], h = 0.1 "
+             "(a large step: the central difference is off by h² from the exact slope)", rtol=1e-7, atol=1e-9),
     ],
     misconceptions=[
         Misconception("one-sided difference", lambda f, w, h=1e-5: _numerical_variant(f, w, h, kind="forward"),
@@ -223,6 +191,8 @@ register(Exercise(
         Case(_batch(1, m=4, n=3, h=2), label="4 samples, 3 inputs, 2 hidden units"),
         Case(_batch(2, m=5, n=2, h=2), label="5 samples, 2 inputs, 2 hidden units (square W1)"),
         Case(_batch(3, m=6, n=4, h=3), label="6 samples, 4 inputs, 3 hidden units"),
+        Case(_batch(4, m=3, n=2, h=4, k=2), label="random case (seed 4): 3 samples, 2 inputs, 4 hidden units, 2 outputs"),
+        Case(_batch(5, m=1, n=3, h=2, k=3), label="random case (seed 5): 1 sample, 3 inputs, 2 hidden units, 3 outputs"),
     ],
     misconceptions=[
         Misconception("not averaged", lambda *a: _backprop_variant(*a, average=False),

@@ -17,35 +17,11 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson06 import gradient_descent, minibatches  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 from dlcourse.exercises.feedback import CaseResult
 
 lesson("06", "Gradient descent and the learning rate")
-
-
-def gradient_descent(grad: Callable[[Any], Any], w0: Any, learning_rate: float, steps: int) -> np.ndarray:
-    """The points visited by ``steps`` updates ``w ← w − learning_rate · grad(w)``, starting with ``w0``.
-
-    Returns an array of ``steps + 1`` points: shape ``(steps + 1,)`` for one weight,
-    ``(steps + 1, n)`` for n weights.
-    """
-    w = np.array(w0, dtype=float)
-    points = [w]
-    for _ in range(steps):
-        w = w - learning_rate * grad(w)
-        points.append(w)
-    return np.array(points)
-
-
-def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Yield the indices of one epoch's mini-batches: a fresh shuffle of ``0 … n−1``, cut in order.
-
-    Every index appears exactly once; all batches have ``batch_size`` indices except the last,
-    which holds the rest when ``n`` is not a multiple of ``batch_size``.
-    """
-    order = rng.permutation(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
 
 
 # --- gradients used by the cases (named, so that feedback can say what they are) -------------
@@ -72,14 +48,14 @@ def _descent_variant(grad, w0, learning_rate, steps, *, sign=-1.0, rate=True, up
     count = steps if updates is None else updates
     with np.errstate(all="ignore"):  # a wrong variant may overflow; it must not print warnings
         for _ in range(count):
-            if alias and w.ndim:
+            if alias:  # a 0-d array changes in place too
                 w += sign * lr * np.asarray(grad(w))  # in place: every stored point is the same array
             else:
                 w = w + sign * lr * grad(w)
             points.append(w)
     if last_only:
         return w
-    if alias and w.ndim:
+    if alias:
         return np.array([w] * len(points))
     return np.array(points if start else points[1:])
 

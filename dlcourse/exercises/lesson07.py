@@ -16,33 +16,10 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dlcourse.exercises.answers.lesson07 import adam_step, momentum_step  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, quiet, register
 
 lesson("07", "Optimizers")
-
-
-def momentum_step(w: np.ndarray, g: np.ndarray, velocity: np.ndarray, learning_rate: float,
-                  momentum: float) -> tuple[np.ndarray, np.ndarray]:
-    """One step of SGD with momentum, Keras' form: ``v ← momentum·v − learning_rate·g``; ``w ← w + v``.
-
-    Returns the new ``(w, velocity)``; the inputs are not changed.
-    """
-    velocity = momentum * velocity - learning_rate * g
-    return w + velocity, velocity
-
-
-def adam_step(w: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, learning_rate: float = 0.001,
-              beta_1: float = 0.9, beta_2: float = 0.999,
-              epsilon: float = 1e-7) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One Adam step, Keras' form; ``t`` is the number of this step (1 for the first update).
-
-    ``m ← m + (g − m)(1 − β₁)``; ``v ← v + (g² − v)(1 − β₂)``;
-    ``α = learning_rate·√(1 − β₂ᵗ)/(1 − β₁ᵗ)``; ``w ← w − α·m/(√v + ε)``. Returns ``(w, m, v)``.
-    """
-    m = m + (g - m) * (1 - beta_1)
-    v = v + (g * g - v) * (1 - beta_2)
-    alpha = learning_rate * (1 - beta_2 ** t) ** 0.5 / (1 - beta_1 ** t)  # a Python float: keeps w's dtype
-    return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
 # --- known-wrong momentum steps ----------------------------------------------------------------

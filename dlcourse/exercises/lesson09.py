@@ -17,20 +17,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from dlcourse.exercises.answers.lesson09 import count_params  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.keras_models import activation_name, call_builder, first_problem, skipped
 
 lesson("09", "Capacity and non-linearity")
-
-
-def count_params(n_inputs: int, hidden_units: int, n_outputs: int) -> int:
-    """Weights and biases of ``n_inputs → Dense(hidden_units) → Dense(n_outputs)``.
-
-    Each ``Dense`` layer has one weight per (input, unit) pair and one bias per unit:
-    ``(n_inputs + 1) * hidden_units + (hidden_units + 1) * n_outputs``.
-    """
-    return (n_inputs + 1) * hidden_units + (hidden_units + 1) * n_outputs
 
 
 register(Exercise(

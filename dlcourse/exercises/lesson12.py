@@ -7,19 +7,10 @@ The lesson then prints what Keras counts for the two convolutions of the CNN it 
 
 from __future__ import annotations
 
+from dlcourse.exercises.answers.lesson12 import conv_output  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
 
 lesson("12", "Beyond the MLP")
-
-
-def conv_output(size: int, kernel_size: int, in_channels: int, filters: int) -> tuple[int, int]:
-    """A Conv2D (valid padding, stride 1) on size × size × in_channels inputs.
-
-    Returns ``(output size, parameters)``: each of the ``filters`` filters fits
-    ``size - kernel_size + 1`` times along each side, and has ``kernel_size² × in_channels``
-    weights plus one bias.
-    """
-    return size - kernel_size + 1, (kernel_size * kernel_size * in_channels + 1) * filters
 
 
 register(Exercise(

@@ -11,7 +11,11 @@ the learner copy (``course/NN_topic.ipynb``) gets:
 * answer and check cells tagged with the exercise they belong to (check cells read-only);
 * cells tagged ``solution-only`` removed.
 
-``dlcourse release --check`` writes nothing and exits 1 when a learner copy is out of date.
+It also writes the reference answers the checks use, ``dlcourse/exercises/answers/lessonNN.py``,
+from the answer cells (see :mod:`dlcourse.exercises.answers_build`).
+
+``dlcourse release --check`` writes nothing and exits 1 when a learner copy or a generated
+answer module is out of date.
 """
 
 from __future__ import annotations
@@ -196,6 +200,16 @@ def release(source_dir: Path, dest_dir: Path, write: bool = True) -> list[Releas
     return results
 
 
+def _release_answers(source: Path, check: bool) -> list[Path]:
+    """Write (or, with ``check``, only find) the stale generated answer modules; their paths."""
+    from dlcourse.exercises.answers_build import write_answers  # noqa: PLC0415
+
+    stale = [m.path for m in write_answers(source, check=check) if m.stale]
+    for path in stale:
+        print(f"{path}: {'out of date' if check else 'written'}")
+    return stale
+
+
 def main(args: argparse.Namespace) -> int:
     """Run ``dlcourse release``; returns the exit status."""
     from dlcourse import paths  # noqa: PLC0415
@@ -213,13 +227,13 @@ def main(args: argparse.Namespace) -> int:
     problems = [p for r in results for p in r.problems]
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    stale = [r for r in results if r.stale]
+    stale = [r for r in results if r.stale] + _release_answers(source, check=args.check)
     for result in results:
         state = ("out of date" if args.check else "written") if result.stale else "up to date"
         print(f"{result.dest}: {state}")
     if problems:
         return 2
     if args.check and stale:
-        print("Learner notebooks are out of date: run `dlcourse release`.", file=sys.stderr)
+        print("Learner notebooks or generated answers are out of date: run `dlcourse release`.", file=sys.stderr)
         return 1
     return 0
