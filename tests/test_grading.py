@@ -129,8 +129,14 @@ def _attacks(folder: Path) -> dict[str, dict[str, str]]:
         "proc_overwrite": {"01.weighted_sum": GOOD_WEIGHTED_SUM + (
             "import glob, os\n"
             f"_targets = [{str(victim)!r}]\n"
-            "for _p in glob.glob('/proc/[0-9]*/cwd') + glob.glob('/proc/[0-9]*/root'):\n"
-            "    _targets += glob.glob(_p + '/**/*.ipynb', recursive=True)\n"
+            "for _p in glob.glob('/proc/[0-9]*/cwd') + glob.glob('/proc/[0-9]*/root/sandbox'):\n"
+            "    _targets += glob.glob(_p + '/*.ipynb') + glob.glob(_p + '/*/*.ipynb')\n"
+            "for _fd in glob.glob('/proc/[0-9]*/fd/*'):\n"
+            "    try:\n"
+            "        _targets.append(os.readlink(_fd))\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "_targets = [t for t in _targets if t.endswith('.ipynb')]\n"
             "for _t in _targets:\n"
             "    try:\n"
             "        open(_t, 'w').write('{}')\n"
@@ -315,7 +321,7 @@ def test_the_solutions_are_not_in_the_sandbox(graded):
 def test_a_submission_cannot_touch_another_or_outlive_its_sandbox(graded):
     assert graded["_after"] == {"csv_unchanged": "True", "victim_unchanged": "True", "marker": "False"}
     for key in ("proc_overwrite/01_neuron", "setsid_child/01_neuron"):
-        assert _scores(_row(graded, key)) == ("3", "3", "4"), _row(graded, key)
+        assert _scores(_row(graded, key)) == ("3", "3", "4"), _row(graded, key)["flags"]
     assert "started a process" in _row(graded, "setsid_child/01_neuron")["flags"]
     leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) in sandbox_uids(64)]
     assert leftovers == []
