@@ -130,7 +130,7 @@ class Playground:
                                 value=steps_per_frame, description="per frame", style={"description_width": "70px"},
                                 layout={"width": "190px"})
         self.status = w.HTML()
-        self.image = w.Image(format="jpeg", layout={"width": "100%", "max_width": "1236px"})
+        self.image = w.Image(format="jpeg", layout={"width": "auto", "max_width": "100%"})
         # Extras: Keras code, saving and loading
         self.code_button = w.Button(description="show me the Keras code", layout={"width": "200px"})
         self.export_button = w.Button(description="copy config ↓", tooltip="write the settings as JSON below",
@@ -178,7 +178,8 @@ class Playground:
         # The three columns sit side by side when the notebook is wide enough and wrap below one
         # another when it is not; no column is squeezed (a squeezed column cuts its readouts).
         for column in (data, training, network):
-            column.layout.flex = "0 0 auto"
+            column.layout.flex = "0 1 auto"
+            column.layout.max_width = "100%"  # a long heading wraps instead of pushing the column out
             column.layout.margin = "0 16px 8px 0"
         self.widget = w.VBox([w.HBox([data, training, network], layout={"flex_flow": "row wrap"}),
                               runbar, help_text, self.image, extras])
