@@ -92,18 +92,18 @@ class Playground:
                                      layout={"width": "190px"})
         # Training
         self.problem = w.Dropdown(options=["classification", "regression"], value=c.problem,
-                                  description="problem", style=narrow, layout={"width": "260px"})
+                                  description="problem", style=narrow, layout={"width": "290px"})
         self.learning_rate = w.Dropdown(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c.learning_rate,
-                                        description="learning rate", style=narrow, layout={"width": "190px"})
+                                        description="learning rate", style=narrow, layout={"width": "240px"})
         self.activation = w.Dropdown(options=list(ACTIVATIONS), value=c.activation, description="activation",
-                                     style=narrow, layout={"width": "190px"})
+                                     style=narrow, layout={"width": "240px"})
         self.optimizer = w.Dropdown(options=list(OPTIMIZERS), value=c.optimizer, description="optimizer",
-                                    style=narrow, layout={"width": "190px"})
+                                    style=narrow, layout={"width": "240px"})
         self.regularization = w.Dropdown(options=list(REGULARIZATIONS), value=c.regularization,
-                                         description="regularization", style=narrow, layout={"width": "190px"})
+                                         description="regularization", style=narrow, layout={"width": "240px"})
         self.regularization_rate = w.Dropdown(options=[(f"{v:g}", v) for v in REGULARIZATION_RATES],
                                               value=c.regularization_rate, description="reg. rate", style=narrow,
-                                              layout={"width": "190px"})
+                                              layout={"width": "240px"})
         self.dropout = w.FloatSlider(value=c.dropout, min=0.0, max=0.5, step=0.1, description="dropout",
                                      readout_format=".1f", style=narrow, continuous_update=False,
                                      layout={"width": "300px"})
@@ -131,14 +131,15 @@ class Playground:
                                 value=steps_per_frame, description="per frame", style={"description_width": "70px"},
                                 layout={"width": "190px"})
         self.status = w.HTML()
-        self.image = w.Image(format="jpeg", layout={"width": "100%", "max_width": "1236px"})
+        self.image = w.Image(format="jpeg", layout={"width": "auto", "max_width": "100%"})
         # Extras: Keras code, saving and loading
         self.code_button = w.Button(description="show me the Keras code", layout={"width": "200px"})
         self.export_button = w.Button(description="copy config ↓", tooltip="write the settings as JSON below",
                                       layout={"width": "130px"})
         self.import_button = w.Button(description="load config ↑", tooltip="read the settings from the JSON below",
                                       layout={"width": "130px"})
-        self.config_text = w.Textarea(placeholder="settings as JSON", layout={"width": "100%", "height": "90px"})
+        self.config_text = w.Textarea(placeholder="settings as JSON", description="config JSON",
+                                      layout={"width": "auto", "height": "90px"})
         self.extra_output = w.HTML()
 
         for control in (self.dataset, self.noise, self.train_ratio, self.batch_size, self.seed, self.problem,
@@ -166,15 +167,23 @@ class Playground:
                           w.HBox([self.add_layer_button, self.remove_layer_button]), self.layer_row,
                           w.HBox([self.show_validation, self.discretize])])
         runbar = w.HBox([self.play_button, self.step_button, self.reset_button, self.speed, self.status],
-                        layout={"align_items": "center"})
+                        layout={"align_items": "center", "flex_flow": "row wrap"})
         help_text = w.HTML("<small>Changing a setting starts a new run from the seed (same seed and settings: the "
                            "same run); <i>show validation data</i> and <i>discretize output</i> only change the picture. "
                            "<i>per frame</i>: training steps (batches) between two pictures. <i>Early stopping</i> watches the "
                            "validation loss. Keyboard: Tab to a "
                            "control, then arrow keys or Space.</small>")
-        extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button]), self.config_text,
+        extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button],
+                                layout={"flex_flow": "row wrap"}), self.config_text,
                          self.extra_output])
-        self.widget = w.VBox([w.HBox([data, training, network]), runbar, help_text, self.image, extras])
+        # The three columns sit side by side when the notebook is wide enough and wrap below one
+        # another when it is not; no column is squeezed (a squeezed column cuts its readouts).
+        for column in (data, training, network):
+            column.layout.flex = "0 1 auto"
+            column.layout.max_width = "100%"  # a long heading wraps instead of pushing the column out
+            column.layout.margin = "0 16px 8px 0"
+        self.widget = w.VBox([w.HBox([data, training, network], layout={"flex_flow": "row wrap"}),
+                              runbar, help_text, self.image, extras])
         self.widget.add_class("dlcourse-main")
         self._widgets = w
 

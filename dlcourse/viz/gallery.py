@@ -30,7 +30,7 @@ class PredictionPlot:
     """
 
     def __init__(self, image: np.ndarray, probabilities: Sequence[float], label: int | None = None,
-                 names: Sequence[str] | None = None, figsize: tuple[float, float] = (7.0, 2.9)) -> None:
+                 names: Sequence[str] | None = None, figsize: tuple[float, float] = (6.4, 2.9)) -> None:
         probabilities = np.asarray(probabilities, dtype=float)
         self.names = list(names) if names is not None else [str(i) for i in range(len(probabilities))]
         self.fig, self.ax_bars = new_figure("", "class", "probability (0 to 1)", figsize=figsize)

@@ -100,8 +100,10 @@ class LivePlot(Callback):
         if self._widget is None:
             import ipywidgets as widgets  # noqa: PLC0415
 
+            from dlcourse.widgets.picture import Picture  # noqa: PLC0415
+
             self._status = widgets.HTML("waiting for the first epoch …")
-            self._image = widgets.Image(format="png", layout={"max_width": "100%"})
+            self._image = Picture(readout=self._status)
             self._widget = widgets.VBox([self._status, self._image])
         return self._widget
 
@@ -177,6 +179,7 @@ class LivePlot(Callback):
 
     def _redraw(self) -> None:
         from dlcourse.viz.figure import frame_png  # noqa: PLC0415
+        from dlcourse.widgets.picture import Frame  # noqa: PLC0415
 
         if self.figure is None:
             self._build_figure()
@@ -189,5 +192,8 @@ class LivePlot(Callback):
             ax.autoscale_view()
             ax.set_xlim(0.5, max(self._epochs, count, 2) + 0.5)
         self.widget  # noqa: B018 - make sure the picture exists (shown or not)
-        self._image.value = frame_png(self.figure)
+        self._image.figure = self.figure
+        latest = ", ".join(f"{key} {values[-1]:.4g}" for key, values in self.history.items() if len(values))
+        self._image.show(Frame(frame_png(self.figure), self._status.value,
+                               f"Training curves after {count} epochs: {latest}."))
         self.redraws += 1

@@ -16,28 +16,30 @@ __all__ = ["FigureImage", "browse"]
 
 
 class FigureImage:
-    """A matplotlib figure shown in an ``ipywidgets.Image`` and re-rendered in place.
+    """A matplotlib figure shown in a :class:`dlcourse.widgets.picture.Picture` and re-rendered in place.
 
     The layout is computed once, when it is made, and then kept; each render draws the
     figure once with Agg and encodes it as a quickly compressed PNG
     (:class:`dlcourse.viz.figure.FastPNG` with nothing kept), which is cheaper than
-    ``display(fig)`` (that draws twice to trim the margins). Introduced in lesson 08 (the
-    prediction browser).
+    ``display(fig)`` (that draws twice to trim the margins). ``widget`` is the picture and
+    ``readout`` the HTML under it. Introduced in lesson 08 (the prediction browser).
     """
 
-    def __init__(self, fig: Any, width: str = "auto") -> None:
-        import ipywidgets as widgets  # noqa: PLC0415
-
+    def __init__(self, fig: Any) -> None:
         from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
+        from dlcourse.widgets.picture import Picture  # noqa: PLC0415
 
         self.fig = fig
         self.fast = FastPNG(fig, moving=None)
         self.fast.lay_out()
-        self.widget = widgets.Image(format="png", layout={"width": width})
+        self.widget = Picture(fig)
+        self.readout = self.widget.readout
 
-    def render(self) -> None:
-        """Draw the figure and put the PNG into the Image widget."""
-        self.widget.value = self.fast.png()
+    def render(self, readout: str, alt: str) -> None:
+        """Draw the figure and show it with its ``readout`` (HTML) and description ``alt``."""
+        from dlcourse.widgets.picture import Frame  # noqa: PLC0415
+
+        self.widget.show(Frame(self.fast.png(), readout, alt))
 
 
 def browse(slider: Any, menu: Any, count: Callable[[Any], int], draw: Callable[..., None]) -> None:

@@ -30,6 +30,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture  # noqa: PLC0415
 
     histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
     val_accuracy = {int(w): float(a) for w, a in val_accuracy.items()}
@@ -42,7 +43,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     runs = {w: as_dict(histories[w]) for w in widths}
     start = start if start in runs else widths[0]
 
-    fig = CourseFigure(figsize=(9.0, 3.6), layout="constrained")
+    fig = CourseFigure(figsize=(7.2, 3.6), layout="constrained")
     left, right = fig.subplots(1, 2)
     longest = max(len(r["accuracy"]) for r in runs.values())
     (train_line,) = left.plot([], [], color=PALETTE["train"], linestyle="--", marker="o", markersize=4,
@@ -52,7 +53,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     left.set_xlim(0.5, longest + 0.5)
     left.set_ylim(0.0, 1.0)
     left.set_xlabel("epoch")
-    left.set_ylabel("accuracy (fraction correct)")
+    left.set_ylabel("accuracy")
     left.grid(True, color="#dddddd", linewidth=0.6)
     left.legend(loc="lower right")
     accs = [float(val_accuracy[w]) for w in widths]
@@ -65,7 +66,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     right.set_ylim(0.0, 1.0)
     right.set_title("Validation accuracy by width")
     right.set_xlabel("hidden units (log scale)")
-    right.set_ylabel("validation accuracy (fraction correct)")
+    right.set_ylabel("validation accuracy")
     right.grid(True, color="#dddddd", linewidth=0.6)
     right.legend(loc="lower right")
 
@@ -76,8 +77,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
         "Slide <b>hidden units</b> (or Tab to it and press ← →) to pick how wide the hidden ReLU layer is. "
         "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
         "Right: validation accuracy of every width; the star is the one you picked.")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"max_width": "100%"})
+    picture = Picture(fig)
 
     def draw(*_: Any) -> None:
         width = slider.value
@@ -85,17 +85,22 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
         train, val = run["accuracy"], run.get("val_accuracy", [])
         train_line.set_data(range(1, len(train) + 1), train)
         val_line.set_data(range(1, len(val) + 1), val)
-        left.set_title(f"{width} hidden ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
+        left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
         picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
-        readout.value = (f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
-                         f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>")
-        image.value = frame_png(fig)
+        picture.show(Frame(
+            frame_png(fig),
+            f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
+            f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
+            f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "
+            f"{train[-1]:.3f} and {val[-1] if len(val) else float('nan'):.3f}. Right: validation accuracy against the "
+            f"number of hidden units (" + ", ".join(f"{w}: {val_accuracy[w]:.3f}" for w in widths)
+            + f"); a star marks {width}."))
 
     slider.observe(draw, names="value")
     draw()
     fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
-    box = widgets.VBox([slider, help_text, readout, image])
+    box = widgets.VBox([slider, help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box
 

@@ -63,9 +63,8 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
                                       f"maps {layers[name]['maps'].shape[0]}×{layers[name]['maps'].shape[1]})", name)
                                      for name in names], value=names[0], description="layer",
                             layout={"width": "420px"})
-    readout = widgets.HTML()
 
-    fig, ax_image = new_figure("the digit", "", "", figsize=(7.2, 2.7))
+    fig, ax_image = new_figure("the digit", "", "", figsize=(6.4, 2.6))
     ax_image.grid(False)
     grid = fig.add_gridspec(1, 3)
     ax_image.set_subplotspec(grid[0, 0])
@@ -80,7 +79,7 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
         ax.set_yticks([])
     fig.colorbar(shown_kernel, ax=ax_kernel, shrink=0.8, label="weight (orange +, purple −)")
     fig.colorbar(shown_map, ax=ax_map, shrink=0.8, label="activation (this map's range)")
-    picture = FigureImage(fig, width="680px")
+    picture = FigureImage(fig)
 
     def draw(*_: Any) -> None:
         data = layers[menu.value]
@@ -98,16 +97,19 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
         ax_kernel.set_title(f"filter {index}: weights{where}", fontsize=10)
         ax_map.set_title(f"feature map {index} ({feature.shape[0]}×{feature.shape[1]})", fontsize=10)
         active = float((feature > 0).mean())
-        readout.value = (f"{menu.value}, filter <b>{index}</b>: {active:.0%} of the feature map is above zero "
-                         f"(bright = the pattern is strongly present there); strongest response "
-                         f"{float(feature.max()):.2f}.")
-        picture.render()
+        picture.render(
+            f"{menu.value}, filter <b>{index}</b>: {active:.0%} of the feature map is above zero "
+            f"(bright = the pattern is strongly present there); strongest response {float(feature.max()):.2f}.",
+            f"Three panels: the digit; the {kernel.shape[0]}×{kernel.shape[1]} weights of filter {index} of "
+            f"{menu.value}{where}, orange for positive and purple for negative; and its "
+            f"{feature.shape[0]}×{feature.shape[1]} feature map, bright where the pattern is found: "
+            f"{active:.0%} of it above zero, strongest response {float(feature.max()):.2f}.")
 
     browse(slider, menu, lambda layer: layers[layer]["maps"].shape[-1], draw)
     help_text = widgets.HTML(
         "<b>filter</b>: which filter to look at (drag, or Tab to the slider and press ← →). "
         "<b>layer</b>: the first or the second convolution. Middle: the filter's weights; "
         "right: the feature map, where the filter's pattern is found in the digit.")
-    box = widgets.VBox([slider, menu, help_text, readout, picture.widget])
+    box = widgets.VBox([slider, menu, help_text, picture.readout, picture.widget])
     box.add_class("dlcourse-main")
     return box

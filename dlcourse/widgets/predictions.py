@@ -48,25 +48,28 @@ def prediction_browser(images: np.ndarray, labels: np.ndarray, probabilities: np
     menu = widgets.Dropdown(options=[("only the mistakes (most confident first)", "mistakes"),
                                      ("all test images", "all")],
                             value=show, description="show", layout={"width": "380px"})
-    readout = widgets.HTML()
     plot = PredictionPlot(images[order[0]], probabilities[order[0]], int(labels[order[0]]), names)
-    picture = FigureImage(plot.fig, width="630px")
+    picture = FigureImage(plot.fig)
 
     def draw(*_: Any) -> None:
         index = int(subsets[menu.value][slider.value])
         predicted = plot.update(images[index], probabilities[index], int(labels[index]),
                                 title=f"test image {index}")
         confidence = probabilities[index][predicted]
-        readout.value = (f"Image <b>{slider.value + 1}</b> of {len(subsets[menu.value])} shown "
-                         f"(test image {index}): the network says <b>{plot.names[predicted]}</b> "
-                         f"with probability {confidence:.1%}; the label is <b>{plot.names[int(labels[index])]}</b>.")
-        picture.render()
+        ranked = np.argsort(probabilities[index])[::-1][:3]
+        picture.render(
+            f"Image <b>{slider.value + 1}</b> of {len(subsets[menu.value])} shown "
+            f"(test image {index}): the network says <b>{plot.names[predicted]}</b> "
+            f"with probability {confidence:.1%}; the label is <b>{plot.names[int(labels[index])]}</b>.",
+            f"Test image {index}, labelled {plot.names[int(labels[index])]}, beside bars of the network's ten "
+            f"probabilities; the highest: " + ", ".join(f"{plot.names[k]} {probabilities[index][k]:.1%}" for k in ranked)
+            + f". Its answer is {plot.names[predicted]}.")
 
     browse(slider, menu, lambda choice: len(subsets[choice]), draw)
     help_text = widgets.HTML(
         "<b>image</b>: which image to show (drag, or Tab to the slider and press ← →). "
         "<b>show</b>: all test images, or only those the network got wrong. "
         "The bars are the network's probabilities for the ten classes; the hatched orange bar is its answer.")
-    box = widgets.VBox([slider, menu, help_text, readout, picture.widget])
+    box = widgets.VBox([slider, menu, help_text, picture.readout, picture.widget])
     box.add_class("dlcourse-main")
     return box

@@ -28,6 +28,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
     from dlcourse.viz.history import as_dict, best_epoch  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     runs = {str(name): as_dict(h) for name, h in histories.items()}
     if len(runs) < 2:
@@ -37,7 +38,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     start = start if start in others else others[0]
     longest = max(len(r["loss"]) for r in runs.values())
 
-    fig = CourseFigure(figsize=(7.6, 4.0), layout="constrained")
+    fig = CourseFigure(figsize=(7.2, 4.0), layout="constrained")
     ax = fig.add_subplot()
     grey = PALETTE["neutral"]
     (base_train,) = ax.plot([], [], color=grey, linestyle="--", marker="o", markersize=3, linewidth=1.4)
@@ -61,8 +62,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         "training images; solid with triangles: validation images; the shaded band between them is the "
         "generalization gap; the star marks the epoch with the lowest validation loss. The loss of L1 and L2 runs "
         "includes their penalty, so their first epochs start off the top of the chart.")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png", layout={"max_width": "100%"})
+    picture = Picture(fig)
 
     def draw(*_: Any) -> None:
         name, key = menu.value, metric.value
@@ -90,18 +90,23 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
             ax.set_ylim(0.0, 1.3 * max(max(base["loss"]), max(base["val_loss"])))
             ax.set_ylabel("loss (cross-entropy + any penalty)")
         ax.set_title(f"{name} vs {baseline}: {key} per epoch")
-        ax.legend(loc="center right", fontsize=8, framealpha=0.9)
+        ax.legend(loc="center right", fontsize=9, framealpha=0.9)
         gap_base = base["accuracy"][-1] - base["val_accuracy"][-1]
         gap_run = run["accuracy"][-1] - run["val_accuracy"][-1]
-        readout.value = (f"Last epoch, accuracy gap (training − validation): <i>{baseline}</i> {gap_base:+.3f}, "
-                         f"<b>{name}</b> {gap_run:+.3f}; {name} trained {len(run['loss'])} epochs.")
-        image.value = frame_png(fig)
+        picture.show(Frame(
+            frame_png(fig),
+            f"Last epoch, accuracy gap (training − validation): <i>{baseline}</i> {gap_base:+.3f}, "
+            f"<b>{name}</b> {gap_run:+.3f}; {name} trained {len(run['loss'])} epochs.",
+            f"Training and validation {key} per epoch of {name} (in colour) over {baseline} (grey), the gap "
+            f"between each pair shaded; last epoch: {name} training {run[key][-1]:.3f}, validation "
+            f"{run['val_' + key][-1]:.3f}; {baseline} training {base[key][-1]:.3f}, validation "
+            f"{base['val_' + key][-1]:.3f}. A star marks {name}'s best epoch, {best}."))
 
     menu.observe(draw, names="value")
     metric.observe(draw, names="value")
     draw()
     fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
-    box = widgets.VBox([widgets.HBox([menu, metric]), help_text, readout, image])
+    box = widgets.VBox([row(menu, metric), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box
 
