@@ -120,7 +120,8 @@ def test_doctor_reports_each_check(real_data, fresh_home, capsys, monkeypatch):
     monkeypatch.setenv(paths.DATA_ENV, str(real_data))
     status = main(["doctor"])
     out = capsys.readouterr().out
-    for name in ("Python", "TensorFlow/Keras", "Widgets", "Dataset mnist", "Dataset fashion-mnist", "Course folder"):
+    for name in ("Python", "TensorFlow/Keras", "Widgets", "Dataset mnist", "Dataset fashion-mnist", "Lessons",
+                 "Course folder"):
         assert f"] {name}:" in out
     assert "Keras 3." in out
     assert status == 0, out
