@@ -33,7 +33,10 @@ def _dlcourse_watch():
         result = original(self, sync_data)
         for key, old in before.items():
             new = getattr(self, key)
-            if new != old:
+            # The page computes a slider's value as min + k·step in floating point: -1.5 + 13 × 0.1
+            # arrives as -0.19999999999999996. Such dust (below 1e-9) is not a snap; anything else is.
+            dust = isinstance(new, float) and isinstance(old, (int, float)) and abs(new - old) <= 1e-9 * (1 + abs(old))
+            if new != old and not dust:
                 changes.append({"widget": type(self).__name__, "description": getattr(self, "description", ""),
                                 "key": key, "built": repr(old), "page": repr(new)})
         return result
