@@ -1,6 +1,7 @@
 """Test-wide setup: never touch the learner's real per-user folder.
 
-``pytest_configure`` points ``DLCOURSE_HOME`` at a fresh temporary folder for the whole run, so
+``pytest_configure`` points ``DLCOURSE_HOME`` (and matplotlib's ``MPLCONFIGDIR``, inside it) at a
+fresh temporary folder for the whole run, so
 progress and downloads made by tests (and by the notebook kernels nbval starts, which inherit
 the environment) land there. Data stays reachable: if ``DLCOURSE_DATA`` is unset but the real
 cache already holds datasets, ``DLCOURSE_DATA`` is pointed at that cache (read only).
@@ -32,6 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config._dlcourse_home = home  # type: ignore[attr-defined]
     os.environ[paths.HOME_ENV] = home
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # A fresh matplotlib font cache for the run: a stale one in the machine's ~/.cache (left by an
+    # environment since deleted) makes every figure with mathtext write "findfont: ... not found"
+    # to stderr, which the browser suite counts as a lesson error.
+    os.environ["MPLCONFIGDIR"] = os.path.join(home, "matplotlib")
 
 
 @pytest.hookimpl(tryfirst=True)
