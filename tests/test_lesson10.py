@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from dlcourse.exercises import check
@@ -40,6 +41,44 @@ def test_references_get_full_marks():
                          ("10.early_stopping", reference("10.early_stopping")())]:
         report = check(name, answer, save=False)
         assert report.passed and report.points == report.max_points == get_exercise(name).max_points, str(report)
+
+
+def test_learner_models_compiled_without_steps_per_execution_get_full_marks():
+    """The references compile with steps_per_execution=32 (speed only); the learner's own compile call is
+    theirs, so a right model compiled the plain way, or not compiled, still passes."""
+    def compiled_plainly(build):
+        def wrapped():
+            model = build()
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            return model
+        return wrapped
+    for name, build in [("10.build_l2_model", network(kernel=(L2(L2_FACTOR), L2(L2_FACTOR)))),
+                        ("10.build_dropout_model", network(dropout=(0.5, 0.5)))]:
+        for answer in (build, compiled_plainly(build)):
+            report = check(name, answer, save=False)
+            assert report.passed and report.points == report.max_points, str(report)
+
+
+@pytest.mark.parametrize("builder", ["10.build_l2_model", "10.build_dropout_model"])
+def test_references_train_the_same_with_and_without_steps_per_execution(builder):
+    """steps_per_execution=32 in the references (and the lesson's `compiled`) changes speed, not training:
+    the same seed gives the same weights after 3 epochs of 8 batches, dropout included."""
+    from dlcourse.seeding import seed_everything
+
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0, 1, (1000, 28, 28)).astype("float32"), rng.integers(0, 10, 1000)
+    weights = []
+    for recompile in (False, True):
+        seed_everything(0)
+        model = reference(builder)()
+        assert model.steps_per_execution == 32
+        if recompile:   # the same compile, one batch per call into TensorFlow
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+                          loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=1)
+        model.fit(x, y, epochs=3, batch_size=128, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 # --- L2 ---------------------------------------------------------------------------------------------------------

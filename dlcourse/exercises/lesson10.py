@@ -50,7 +50,7 @@ def _network(regularizer: Any = None, dropout: float = 0.0) -> Any:
     layers.append(keras.layers.Dense(10, activation="softmax"))
     model = keras.Sequential(layers)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=32)  # as the lesson's `compiled`: same training, faster
     return model
 
 
