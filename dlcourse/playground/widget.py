@@ -131,7 +131,9 @@ class Playground:
                                 value=steps_per_frame, description="per frame", style={"description_width": "70px"},
                                 layout={"width": "190px"})
         self.status = w.HTML()
-        self.image = w.Image(format="jpeg", layout={"width": "auto", "max_width": "100%"})
+        from dlcourse.widgets.picture import DescribedImage  # noqa: PLC0415 - ipywidgets only when shown
+
+        self.image = DescribedImage(format="jpeg", layout={"width": "auto", "max_width": "100%"})
         # Extras: Keras code, saving and loading
         self.code_button = w.Button(description="show me the Keras code", layout={"width": "200px"})
         self.export_button = w.Button(description="copy config ↓", tooltip="write the settings as JSON below",
@@ -364,7 +366,11 @@ class Playground:
                     f"validation loss <b>{val:.3f}</b> · {self.config.n_neurons} hidden neurons")
             if run.stopped:
                 text += " · <b>stopped early</b> (best weights restored)"
-        self.image.value = picture
+        with self.image.hold_sync():  # the picture and its text alternative in one message
+            self.image.value = picture
+            self.image.tooltip = (f"The Playground after {run.steps} training steps: the network's output over the "
+                                  f"{self.config.data_name} data, and its training loss ({train:.3f}) and validation "
+                                  f"loss ({val:.3f}) per epoch.")
         self.status.value = text
         self.frames += 1
 

@@ -54,17 +54,22 @@ def _shown(artist: Any) -> bool:
     return axes is None or axes.get_visible()
 
 
-class Picture(widgets.Image):
+class DescribedImage(widgets.Image):
+    """An ``ipywidgets.Image`` whose ``tooltip`` reaches the page as the picture's ``title``, its
+    text alternative (the Playground uses it directly; :class:`Picture` builds on it)."""
+
+    # ipywidgets' views show a tooltip as the title only when the model has an empty
+    # description, which an Image model lacks (its view then fails to render): give it one.
+    description = Unicode("").tag(sync=True)
+
+
+class Picture(DescribedImage):
     """An image widget showing :class:`Frame` pictures at :data:`SCALE` pixels per CSS pixel.
 
     ``readout`` (an ``ipywidgets.HTML``, made when not given) receives each frame's readout.
     ``figure`` is the matplotlib figure drawn, kept so the smallest text in it can be reported.
     The description of each frame becomes the image's ``title`` (ipywidgets' ``tooltip``).
     """
-
-    # ipywidgets' views show a tooltip as the title only when the model has an empty
-    # description, which an Image model lacks (its view then fails to render): give it one.
-    description = Unicode("").tag(sync=True)
 
     def __init__(self, figure: Any = None, readout: Any = None, **kwargs: Any) -> None:
         super().__init__(format="png", layout={"max_width": "100%", "height": "auto"}, **kwargs)
