@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dlcourse.exercises.core import lesson_exercises
 from dlcourse.exercises.grading import GradeRow, feedback_path, grade_folder, sandbox_uids, write_csv
 from dlcourse.exercises.notebooks import ANSWER, CHECK, exercise_cells, read, tag_cells
 from dlcourse.exercises.sandbox import bwrap_problem
@@ -33,6 +34,10 @@ CELL_TIMEOUT = 30  # lesson cells must not run over it on a loaded 2-core machin
 
 REQUIRE_SANDBOX = os.environ.get("DLCOURSE_REQUIRE_SANDBOX") == "1"  # set by .ci/run: CI never skips
 
+# Lesson 01's points per exercise in CSV order (weighted_sum, perceptron_predict, train_perceptron)
+# and in all, from the exercises themselves: adding a case changes them.
+FULL_01 = tuple(f"{e.max_points:g}" for e in lesson_exercises("01"))
+TOTAL_01 = f"{sum(e.max_points for e in lesson_exercises('01')):g}"
 GOOD_WEIGHTED_SUM = "def weighted_sum(X, w, b):\n    return X @ w + b\n"
 WRONG_WEIGHTED_SUM = "def weighted_sum(X, w, b):\n    return X @ w\n"
 SWALLOW = ("while True:\n"
@@ -260,7 +265,7 @@ def test_csv_has_one_column_per_exercise(graded):
     row = _row(graded, "solutions/01_neuron")
     assert {"file", "lesson", "01.weighted_sum", "01.perceptron_predict", "01.train_perceptron", "total", "max",
             "status", "flags"} <= set(row)
-    assert _scores(row) == ("3", "3", "4")
+    assert _scores(row) == FULL_01
 
 
 def test_bad_answers_cost_only_their_exercise(graded):
@@ -269,9 +274,9 @@ def test_bad_answers_cost_only_their_exercise(graded):
                 "swallow_at_top_level", "swallow_in_function"):
         row = _row(graded, key + "/01_neuron")
         assert row["status"] == "ok", row
-        assert row["01.weighted_sum"] == "0" and row["01.train_perceptron"] == "4", row
+        assert row["01.weighted_sum"] == "0" and row["01.train_perceptron"] == FULL_01[2], row
     row = _row(graded, "exception/01_neuron")
-    assert _scores(row) == ("3", "3", "0"), row
+    assert _scores(row) == (FULL_01[0], FULL_01[1], "0"), row
 
 
 def test_cells_that_hang_or_end_the_kernel_are_flagged_with_the_learners_cell_number(graded):
@@ -321,7 +326,7 @@ def test_the_solutions_are_not_in_the_sandbox(graded):
 def test_a_submission_cannot_touch_another_or_outlive_its_sandbox(graded):
     assert graded["_after"] == {"csv_unchanged": "True", "victim_unchanged": "True", "marker": "False"}
     for key in ("proc_overwrite/01_neuron", "setsid_child/01_neuron"):
-        assert _scores(_row(graded, key)) == ("3", "3", "4"), _row(graded, key)["flags"]
+        assert _scores(_row(graded, key)) == FULL_01, _row(graded, key)["flags"]
     assert "started a process" in _row(graded, "setsid_child/01_neuron")["flags"]
     leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) in sandbox_uids(64)]
     assert leftovers == []
@@ -336,18 +341,18 @@ def _uid(process: Path) -> int:
 
 def test_output_flood_does_not_cost_a_correct_submission(graded):
     row = _row(graded, "output_flood/01_neuron")
-    assert row["status"] == "ok" and row["total"] == row["max"] == "10", row
+    assert row["status"] == "ok" and row["total"] == row["max"] == TOTAL_01, row
 
 
 def test_odd_notebooks_get_rows(graded):
     assert _row(graded, "broken_json/01_neuron")["status"].startswith("error: cannot read")
     row = _row(graded, "null_metadata/01_neuron")
-    assert row["status"] == "ok" and row["total"] == "10", row
+    assert row["status"] == "ok" and row["total"] == TOTAL_01, row
     row = _row(graded, "non_string_source/01_neuron")
-    assert row["status"] == "ok" and row["01.weighted_sum"] == "0" and row["01.train_perceptron"] == "4", row
+    assert row["status"] == "ok" and row["01.weighted_sum"] == "0" and row["01.train_perceptron"] == FULL_01[2], row
     assert "not text" in row["flags"]
     row = _row(graded, "lesson_mismatch/01_neuron")
-    assert row["lesson"] == "01" and row["total"] == "10" and "metadata says lesson 02" in row["flags"], row
+    assert row["lesson"] == "01" and row["total"] == TOTAL_01 and "metadata says lesson 02" in row["flags"], row
 
 
 def test_csv_values_cannot_be_spreadsheet_formulas(graded):
