@@ -10,6 +10,11 @@ While nbval runs a solution notebook (``course/solutions``), ``DLCOURSE_CHECKS_M
 makes every ``check(...)`` that does not pass raise, so a solution whose check fails fails its
 cell. It lives here, at the root, so that it also applies when one notebook is tested alone
 (``python -m pytest course/solutions/03_forward_propagation.ipynb``).
+
+The README's test command runs the suite on several workers (pytest-xdist, ``-n auto``). ``auto`` means the CPUs this process may use
+(``dlcourse.cpus``), at most one per 4 GiB of memory; each test file stays on one worker (the
+cells of a notebook share one kernel, module fixtures are built once), except the files in
+``SPREAD``, whose tests are long and independent.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from dlcourse import paths
+from dlcourse import cpus, paths
 from dlcourse.exercises.api import CHECKS_MUST_PASS_ENV
 
 
@@ -37,6 +42,43 @@ def pytest_configure(config: pytest.Config) -> None:
     # environment since deleted) makes every figure with mathtext write "findfont: ... not found"
     # to stderr, which the browser suite counts as a lesson error.
     os.environ["MPLCONFIGDIR"] = os.path.join(home, "matplotlib")
+
+
+#: Test files whose tests are independent and long: spread over the workers one test at a time.
+SPREAD = frozenset({"tests/browser/test_lessons_in_browser.py", "tests/test_mutation.py"})
+_GIB = 1024 ** 3
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per usable CPU, at most one per 4 GiB of memory (a worker may hold a
+    JupyterLab, a Chromium and a TensorFlow kernel at once)."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        memory = 8 * _GIB
+    return max(1, min(cpus.usable_cpus(), memory // (4 * _GIB)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Hand out whole test files, except the files in SPREAD, one test at a time.
+
+    Written here because xdist's own ``--dist loadgroup`` marks groups by editing ``item._nodeid``,
+    which pytest 9.2 no longer reads."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(nodeid)
+
+    return FileScheduling(config, log)
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file, or the test itself in a SPREAD file."""
+    file = nodeid.split("::", 1)[0]
+    return nodeid if file in SPREAD else file
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -239,7 +239,10 @@ def test_progress_is_saved_atomically_and_shown(own_home, capsys):
     check("01.weighted_sum", lambda X, w, b: X @ w)
     stored = json.loads(progress_file("01").read_text())["exercises"]["01.weighted_sum"]
     assert stored["attempts"] == 3 and stored["best"] == 3 and stored["points"] == 0 and stored["first_passed"]
-    assert [p.name for p in progress_file("01").parent.iterdir()] == ["lesson01.json"], "no temporary files left"
+    # The lock file (documented in tracking) may stay: filelock removes it on release only where
+    # that is safe. Nothing else may.
+    left = sorted(p.name for p in progress_file("01").parent.iterdir())
+    assert left in (["lesson01.json"], [".lesson01.json.lock", "lesson01.json"]), f"temporary files left: {left}"
     view = progress()
     total = sum(e.max_points for e in lesson_exercises("01"))
     assert f"3/{total:g} points, 1/3 exercises passed" in str(view) and "role='progressbar'" in view._repr_html_()

@@ -56,7 +56,7 @@ def test_start_here_is_a_clone_then_one_line_and_the_test_line_is_with_the_maint
     assert "py -m venv .venv && " in start_here and ".venv\\Scripts\\dlcourse start" in start_here
     tests = _between("test-command")
     assert tests in maintainers and tests not in start_here
-    assert tests.startswith("python3 -m venv .venv && ") and tests.endswith("-m pytest")
+    assert tests.startswith("python3 -m venv .venv && ") and tests.endswith("-m pytest -n auto"), "the whole suite, on every usable CPU"
     assert '.venv\\Scripts\\python -m pip install -e ".[test]"' in maintainers
     assert re.search(r"\d(\.\d)? GB", start_here) and re.search(r"\d+ minutes", start_here), \
         "Start here states the install's size and time"
