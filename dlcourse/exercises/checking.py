@@ -128,6 +128,22 @@ def _changed_input(before: tuple, after: tuple, names: list[str]) -> str | None:
     return None
 
 
+def _run_learner(func: Any, args: tuple, kwargs: dict, seconds: float, owner: Any) -> tuple[Any, Outcome | None]:
+    """Call learner code under a time limit: ``(value, None)``, or ``(None, how it failed)``.
+
+    ``owner`` is what the learner wrote (a placeholder's ``NotImplementedError`` is told apart)."""
+    try:
+        return call_with_time_limit(func, args, kwargs, seconds=seconds), None
+    except TimeLimitExceeded as exc:
+        return None, _failure("timeout", exc)
+    except NotImplementedError as exc:
+        return None, _failure("not implemented", exc, owner)
+    except SystemExit as exc:
+        return None, _failure("exit", exc)
+    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
+        return None, _failure("exception", exc)
+
+
 def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> Outcome:
     """Call the learner's function on one case (on copies of its inputs) and record how it ended."""
     args = copy.deepcopy(case.args)
@@ -135,16 +151,9 @@ def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> Outco
     # Underflow (e^-1000 becoming 0) is not a mistake: only overflow, 0/0 and the like are recorded.
     with warnings.catch_warnings(record=True) as caught, _errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
-        try:
-            value = call_with_time_limit(func, args, kwargs, seconds=time_limit)
-        except TimeLimitExceeded as exc:
-            return _failure("timeout", exc)
-        except NotImplementedError as exc:
-            return _failure("not implemented", exc, func)
-        except SystemExit as exc:
-            return _failure("exit", exc)
-        except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
-            return _failure("exception", exc)
+        value, failure = _run_learner(func, args, kwargs, time_limit, func)
+        if failure is not None:
+            return failure
         messages = [_safe_str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
         try:
             plain_value = to_plain(value)
@@ -160,18 +169,14 @@ def _describe(exercise: Exercise, answer: Any) -> Outcome:
     """Run a custom exercise's describe step (or, without one, its whole check) on ``answer``."""
     step = exercise.describe if exercise.describe is not None else exercise.custom
     assert step is not None
+    value, failure = _run_learner(step, (answer,), {}, exercise.time_limit, answer)
+    if failure is not None:
+        return failure
     try:
-        value = call_with_time_limit(step, (answer,), seconds=exercise.time_limit)
         if exercise.describe is None:  # a custom check that has no describe step yet
             return Outcome("results", [to_plain(asdict(result)) for result in value])
         return Outcome("value", to_plain(value))
-    except TimeLimitExceeded as exc:
-        return _failure("timeout", exc)
-    except NotImplementedError as exc:
-        return _failure("not implemented", exc, answer)
-    except SystemExit as exc:
-        return _failure("exit", exc)
-    except Exception as exc:  # noqa: BLE001 - any error in learner code becomes feedback
+    except Exception as exc:  # noqa: BLE001 - what a custom step returned could not be read
         return _failure("exception", exc)
 
 
