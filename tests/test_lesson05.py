@@ -141,3 +141,42 @@ def test_units_that_start_equal_stay_equal_in_the_engine():
     np.testing.assert_array_equal(twins[:, 0], twins[:, 1])
     random_start = trained()
     assert np.abs(random_start[:, 0] - random_start[:, 1]).max() > 0.1
+
+
+def _matmul_multiply_adds(function, *specs) -> int:
+    """Multiply-adds of every MatMul in the graph TensorFlow traces for ``function``."""
+    total = 0
+    for op in function.get_concrete_function(*specs).graph.get_operations():
+        if op.type == "MatMul":
+            (a0, a1), (b0, b1) = op.inputs[0].shape, op.inputs[1].shape
+            m, k = (a1, a0) if op.get_attr("transpose_a") else (a0, a1)
+            n = b0 if op.get_attr("transpose_b") else b1
+            total += m * k * n
+    return total
+
+
+def test_backward_pass_cost_is_what_tensorflow_autodiff_computes():
+    """"What a backward pass costs" (lesson 05): for 784-128-10 and a batch of 32, the lesson counts
+    2 × forward − m·784·128 multiply-adds (no dX for the first layer), 1.01 × the forward pass.
+    TensorFlow's gradient graph does exactly that many more than its forward graph."""
+    m, sizes = 32, [784, 128, 10]
+    kernels = [tf.Variable(tf.zeros((n_in, n_out))) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+    def loss(x, y):
+        a = x
+        for i, kernel in enumerate(kernels):
+            a = a @ kernel if i == len(kernels) - 1 else tf.nn.relu(a @ kernel)
+        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, a))
+
+    @tf.function
+    def gradients(x, y):
+        with tf.GradientTape() as tape:
+            value = loss(x, y)
+        return tape.gradient(value, kernels)
+
+    specs = (tf.TensorSpec((m, sizes[0])), tf.TensorSpec((m,), tf.int32))
+    forward = _matmul_multiply_adds(tf.function(loss), *specs)
+    backward = _matmul_multiply_adds(gradients, *specs) - forward
+    assert forward == sum(m * n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    assert backward == 2 * forward - m * sizes[0] * sizes[1]
+    assert round(backward / forward, 2) == 1.01
