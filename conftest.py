@@ -72,6 +72,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
         def _split_scope(self, nodeid: str) -> str:
             return scope_of(nodeid)
 
+    # Collection order, not xdist's largest-file-first: the long single tests (the hub, the browser
+    # lessons, tests/browser is collected first) then start first instead of making a long tail.
+    config.option.loadscopereorder = False
     return FileScheduling(config, log)
 
 

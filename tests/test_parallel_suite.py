@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
-import conftest
 from dlcourse import cpus
 
 ROOT = Path(__file__).resolve().parents[1]
+# The root conftest.py, by path: ``import conftest`` may find tests/browser/conftest.py instead.
+_spec = importlib.util.spec_from_file_location("dlcourse_root_conftest", ROOT / "conftest.py")
+conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(conftest)
 
 
 def test_every_spread_file_exists():
