@@ -97,7 +97,16 @@ class _Pen:
 
     @staticmethod
     def _xy(points: Any) -> list[float]:
-        return [v * SCALE for v in np.asarray(points, dtype=float).ravel().tolist()]
+        """Flat coordinates in picture pixels, from numbers or (x, y) pairs in CSS px (plain Python: fast)."""
+        if isinstance(points, np.ndarray):
+            return (np.asarray(points, dtype=float).ravel() * SCALE).tolist()
+        flat: list[float] = []
+        for p in points:
+            if isinstance(p, (tuple, list)):
+                flat.extend((float(p[0]) * SCALE, float(p[1]) * SCALE))
+            else:
+                flat.append(float(p) * SCALE)
+        return flat
 
     def text(self, xy: tuple[float, float], text: str, **kwargs: Any) -> None:
         self.draw.text(tuple(self._xy(xy)), text, **kwargs)
@@ -134,6 +143,9 @@ class PlaygroundFigure:
         self._run: Any = None
         self._key: Any = None
         self._loss_key: Any = None
+        self._looks: Any = None
+        self._sprites: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._loss_scale = 0.0
         self.height = 400 * SCALE
         self.image = Image.new("RGB", (WIDTH, self.height), "white")
 
@@ -148,11 +160,13 @@ class PlaygroundFigure:
         feature_maps = transform(small, config.features)
         scale = np.maximum(np.abs(feature_maps).max(axis=0), 1e-6)
         self._feature_maps = (feature_maps / scale).T.reshape(-1, MAP, MAP)
-        self._layout(config)
-        self._background = np.asarray(self._draw_background(run)).copy()
-        points = np.asarray(self._draw_points(run))
-        self._point_mask = points[:, :, 3] > 0  # drawn without antialiasing: a point's pixel is opaque
-        self._point_pixels = points[:, :, :3][self._point_mask]
+        looks = (tuple(config.features), tuple(config.hidden), config.problem, config.show_validation,
+                 config.discretize)
+        if looks != self._looks:  # titles, labels and axes (text is slow to draw): not for a new seed or noise
+            self._looks = looks
+            self._layout(config)
+            self._background = np.asarray(self._draw_background(run)).copy()
+        self._point_index, self._point_pixels = self._points(run)
 
     def _layout(self, config: Any) -> None:
         """Place the neurons (CSS px) and the panels below them; the picture's height follows."""
@@ -296,36 +310,74 @@ class PlaygroundFigure:
     def _axes(pen: _Pen, left: float, top: float, width: float, height: float) -> None:
         pen.rectangle((left - 1, top - 1, left + width, top + height), outline=(0, 0, 0))
 
-    def _marker(self, pen: _Pen, label: int, x: float, y: float, test: bool, size: float = 4.0) -> None:
+    def _marker(self, pen: _Pen, label: int, x: float, y: float, test: bool, size: float = 4.0,
+                fill: Any = None, outline: Any = None) -> None:
+        """Class ``label``'s marker (circle, triangle) at (``x``, ``y``); black outline for validation points."""
         from dlcourse.viz.style import CLASS_COLORS  # noqa: PLC0415
 
-        fill = _rgb(CLASS_COLORS[label])
-        outline = (0, 0, 0) if test else (255, 255, 255)
+        fill = _rgb(CLASS_COLORS[label]) if fill is None else fill
+        outline = ((0, 0, 0) if test else (255, 255, 255)) if outline is None else outline
         if label == 0:
             pen.ellipse((x - size, y - size, x + size, y + size), fill=fill, outline=outline)
         else:
             s = size * 1.25
             pen.polygon([(x, y - s), (x - s, y + s * 0.8), (x + s, y + s * 0.8)], fill=fill, outline=outline)
 
-    def _draw_points(self, run: Any) -> Any:
-        """The data points as a transparent layer over the surface (they do not move while training)."""
-        layer = self._Image.new("RGBA", (SURFACE * SCALE, SURFACE * SCALE), (0, 0, 0, 0))
-        pen = _Pen(layer)
+    def _sprite(self, kind: int, test: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One marker's pixels, drawn once: offsets (dy, dx) from its centre and whether each is fill.
+
+        ``kind`` 0 and 1 are the classes' circle and triangle, 2 and 3 a regression point (circle,
+        square); the fill's colour is the point's own.
+        """
+        if (kind, test) not in self._sprites:
+            size = 12 * SCALE
+            fill, outline = (255, 0, 0, 255), (0, 0, 255, 255)
+            image = self._Image.new("RGBA", (size, size), (0, 0, 0, 0))
+            pen, c = _Pen(image), size / SCALE / 2
+            if kind < 2:
+                self._marker(pen, kind, c, c, test, fill=fill, outline=outline)
+            else:
+                (pen.rectangle if kind == 3 else pen.ellipse)((c - 4, c - 4, c + 4, c + 4), fill=fill, outline=outline)
+            pixels = np.asarray(image)
+            dy, dx = np.nonzero(pixels[:, :, 3])
+            self._sprites[kind, test] = (dy - size // 2, dx - size // 2, pixels[dy, dx, 0] == 255)
+        return self._sprites[kind, test]
+
+    def _points(self, run: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The data points (they do not move while training): canvas pixel indices and their colours.
+
+        Each marker is stamped from its :meth:`_sprite`, all points of a kind at once (NumPy).
+        """
+        from dlcourse.viz.style import CLASS_COLORS  # noqa: PLC0415
+
+        classify = run.config.problem == "classification"
         sets = [(run.x_train, run.y_train, False)]
         if run.config.show_validation:
             sets.append((run.x_val, run.y_val, True))
+        indices, colours = [], []
+        side, top, left = SURFACE * SCALE, self._out_top * SCALE, SURF_LEFT * SCALE
         for x, y, test in sets:
-            px = (x[:, 0] + EXTENT) / (2 * EXTENT) * SURFACE
-            py = (EXTENT - x[:, 1]) / (2 * EXTENT) * SURFACE
-            for i in range(len(x)):
-                if run.config.problem == "classification":
-                    self._marker(pen, int(y[i, 0] > 0.5), px[i], py[i], test)
-                else:
-                    colour = tuple(int(c) for c in to_rgb(np.clip(y[i, 0], -1, 1)))
-                    box = (px[i] - 4, py[i] - 4, px[i] + 4, py[i] + 4)
-                    outline = (0, 0, 0) if test else (90, 90, 90)
-                    (pen.rectangle if test else pen.ellipse)(box, fill=colour, outline=outline)
-        return layer
+            px = np.round((x[:, 0] + EXTENT) / (2 * EXTENT) * side).astype(np.intp)
+            py = np.round((EXTENT - x[:, 1]) / (2 * EXTENT) * side).astype(np.intp)
+            if classify:
+                kinds = (y[:, 0] > 0.5).astype(int)
+                fills = np.array([_rgb(CLASS_COLORS[0]), _rgb(CLASS_COLORS[1])], np.uint8)[kinds]
+                edge = (0, 0, 0) if test else (255, 255, 255)
+            else:
+                kinds = np.full(len(x), 3 if test else 2)
+                fills = to_rgb(np.clip(y[:, 0], -1, 1))
+                edge = (0, 0, 0) if test else (90, 90, 90)
+            for kind in np.unique(kinds).tolist():
+                chosen = np.flatnonzero(kinds == kind)
+                dy, dx, is_fill = self._sprite(kind, test)
+                rows, columns = py[chosen, None] + dy[None, :], px[chosen, None] + dx[None, :]
+                pixel = np.where(is_fill[None, :, None], fills[chosen, None, :], np.array(edge, np.uint8))
+                inside = (rows >= 0) & (rows < side) & (columns >= 0) & (columns < side)
+                indices.append(((rows + top) * WIDTH + columns + left)[inside])
+                colours.append(pixel[inside])
+        if not indices:
+            return np.zeros(0, np.intp), np.zeros((0, 3), np.uint8)
+        return np.concatenate(indices), np.concatenate(colours).astype(np.uint8)
 
     # --- per frame ---------------------------------------------------------------------------
     def update(self, run: Any) -> None:
@@ -363,7 +415,7 @@ class PlaygroundFigure:
         top, left = self._out_top * SCALE, SURF_LEFT * SCALE
         region = canvas[top:top + side, left:left + side]
         region.reshape(SURFACE, SCALE, SURFACE, SCALE, 3)[...] = smooth[:, None, :, None, :]
-        region[self._point_mask] = self._point_pixels
+        canvas.reshape(-1, 3)[self._point_index] = self._point_pixels
         self._draw_losses(canvas, run)
         self.image = self._Image.frombuffer("RGB", (WIDTH, self.height), canvas, "raw", "RGB", 0, 1)
 
@@ -397,20 +449,10 @@ class PlaygroundFigure:
                      fill=colour, width=width)
 
     def _draw_losses(self, canvas: np.ndarray, run: Any) -> None:
-        """The loss axes' ticks and curves, drawn on a crop of ``canvas`` (small: fast) and put back."""
-        left, top = LOSS_LEFT - 56, self._out_top - 8  # the crop, in CSS px: y ticks ... x tick labels
-        right, bottom = LOSS_LEFT + LOSS_W + 2, self._out_top + LOSS_H + 20
-        box = np.s_[top * SCALE:bottom * SCALE, left * SCALE:right * SCALE]
-        if self._loss_key is not self._background:  # the crop's background, kept per configuration
-            self._loss_key, self._loss_background = self._background, self._Image.fromarray(self._background[box])
-        panel = self._loss_background.copy()
-        self._draw_loss_panel(_Pen(panel), run, LOSS_LEFT - left, self._out_top - top)
-        canvas[box] = np.asarray(panel)
+        """The loss axes' ticks and curves, drawn on a crop of ``canvas`` (small: fast) and put back.
 
-    def _draw_loss_panel(self, pen: _Pen, run: Any, x0: float, top: float) -> None:
-        """Ticks and curves of the loss axes, whose top-left corner is at (``x0``, ``top``)."""
-        from dlcourse.viz.style import PALETTE  # noqa: PLC0415
-
+        The crop with its y ticks is kept until the loss scale changes (text is slow to draw).
+        """
         h = run.history
         steps = np.asarray(h["step"], dtype=float)
         train, test = np.asarray(h["loss"], dtype=float), np.asarray(h["val_loss"], dtype=float)
@@ -419,14 +461,30 @@ class PlaygroundFigure:
         finite = both[np.isfinite(both)]
         y_max = float(finite.max()) * 1.05 if len(finite) else 1.0
         y_max = max(y_max, 1e-3)
+        left, top = LOSS_LEFT - 56, self._out_top - 8  # the crop, in CSS px: y ticks ... x tick labels
+        right, bottom = LOSS_LEFT + LOSS_W + 2, self._out_top + LOSS_H + 20
+        x0, y0 = LOSS_LEFT - left, self._out_top - top  # the axes' corner in the crop
+        box = np.s_[top * SCALE:bottom * SCALE, left * SCALE:right * SCALE]
         black = (0, 0, 0)
-        for value, anchor_x in ((0.0, "lt"), (x_max, "rt")):
-            x = x0 + value / x_max * LOSS_W
-            pen.text((x, top + LOSS_H + 6), f"{value:.0f}", fill=black, font=self.small, anchor=anchor_x)
-        for value in (0.0, y_max / 2, y_max):
-            y = top + LOSS_H - value / y_max * LOSS_H
-            pen.line((x0 - 4, y, x0, y), fill=black)
-            pen.text((x0 - 6, y), f"{value:.2g}", fill=black, font=self.small, anchor="rm")
+        if self._loss_key is not self._background or self._loss_scale != y_max:
+            self._loss_key, self._loss_scale = self._background, y_max
+            self._loss_background = self._Image.fromarray(self._background[box])
+            pen = _Pen(self._loss_background)
+            pen.text((x0, y0 + LOSS_H + 6), "0", fill=black, font=self.small, anchor="lt")
+            for value in (0.0, y_max / 2, y_max):
+                y = y0 + LOSS_H - value / y_max * LOSS_H
+                pen.line((x0 - 4, y, x0, y), fill=black)
+                pen.text((x0 - 6, y), f"{value:.2g}", fill=black, font=self.small, anchor="rm")
+        panel = self._loss_background.copy()
+        self._draw_loss_curves(_Pen(panel), steps, train, test, x_max, y_max, x0, y0)
+        canvas[box] = np.asarray(panel)
+
+    def _draw_loss_curves(self, pen: _Pen, steps: np.ndarray, train: np.ndarray, test: np.ndarray, x_max: float,
+                          y_max: float, x0: float, top: float) -> None:
+        """The last step's tick label and both loss curves, in axes whose top-left corner is (``x0``, ``top``)."""
+        from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+
+        pen.text((x0 + LOSS_W, top + LOSS_H + 6), f"{x_max:.0f}", fill=(0, 0, 0), font=self.small, anchor="rt")
         if len(steps) < 2:
             return
         stride = max(1, len(steps) // LOSS_W)  # at most one point per CSS px column
