@@ -187,7 +187,7 @@ def test_keras_code_runs_and_equals_the_engine_network(config):
 def test_picture_uses_the_palette_and_changes_with_training():
     from PIL import Image
 
-    from dlcourse.playground.render import HEIGHT, WIDTH, PlaygroundFigure, to_rgb
+    from dlcourse.playground.render import WIDTH, PlaygroundFigure, to_rgb
     from dlcourse.viz.style import PALETTE
 
     assert "#%02X%02X%02X" % tuple(to_rgb(-1.0)) == PALETTE["class0"]
@@ -197,10 +197,49 @@ def test_picture_uses_the_palette_and_changes_with_training():
     run = PlaygroundModel(PlaygroundConfig(dataset="xor", hidden=[4], optimizer="adam"))
     figure.update(run)
     first = np.asarray(Image.open(io.BytesIO(figure.png())))
-    assert first.shape == (HEIGHT, WIDTH, 3)
+    assert first.shape == (figure.height, WIDTH, 3)
     run.train(200)
     figure.update(run)
     assert not np.array_equal(first, np.asarray(Image.open(io.BytesIO(figure.png()))))
+
+
+def test_picture_is_sharp_and_fits_a_laptops_notebook_with_readable_text():
+    """Drawn at twice the pixels, shown at half: at most 590 CSS px wide (JupyterLab's notebook at
+    1024x700 with the file browser open is about 592 px), text at least 10 CSS px, even for the
+    largest network (7 inputs, 6 layers of 8), whose picture only grows taller."""
+    from dlcourse.playground.render import CSS_WIDTH, SCALE, WIDTH, PlaygroundFigure
+    from dlcourse.viz.figure import SCALE as FIGURE_SCALE
+
+    assert SCALE == FIGURE_SCALE == 2 and WIDTH == CSS_WIDTH * SCALE <= 590 * SCALE
+    everything = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
+    heights = []
+    for config in (PlaygroundConfig(), PlaygroundConfig(dataset="spiral", features=everything, hidden=[8] * 6,
+                                                           show_validation=True, discretize=True),
+                   PlaygroundConfig(dataset="plane", problem="regression", hidden=[])):
+        figure = PlaygroundFigure()
+        figure.update(PlaygroundModel(config).train(20))
+        assert figure.image.size == (WIDTH, figure.height)
+        assert figure.min_text_px / SCALE >= 10
+        pixels = np.asarray(figure.image)
+        assert (pixels[:, -4 * SCALE:] == 255).all(), "something is drawn in the picture's right margin (cut off?)"
+        assert (pixels[-4 * SCALE:] == 255).all(), "something is drawn in the picture's bottom margin (cut off?)"
+        heights.append(figure.height)
+    assert heights[1] > heights[0]  # 8 neurons in a column: a taller picture, not a wider one
+
+
+def test_widget_picture_is_a_described_picture_updated_with_each_frame(pg):
+    from dlcourse.viz.figure import image_size
+    from dlcourse.widgets.picture import Picture, picture_report
+
+    assert isinstance(pg.image, Picture) and pg.image.format == "jpeg"
+    [report] = picture_report(pg.widget)
+    assert report["css_width"] == image_size(pg.image.value)[0] / 2 <= 590
+    assert report["min_text_css_px"] >= 10
+    first = pg.image.tooltip
+    assert "0 training steps" in first and "x₁, x₂" in first and "4, 2 neurons" in first
+    pg.step(5)
+    assert "5 training steps" in pg.image.tooltip and pg.image.frame.alt == pg.image.tooltip
+    assert "step <b>5</b>" in pg.status.value  # the status line is the picture's readout, updated with it
 
 
 # --- the widget, driven from Python ----------------------------------------------------------------

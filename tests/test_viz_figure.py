@@ -109,3 +109,18 @@ def test_fast_pictures_are_drawn_at_scale_and_shown_at_their_size(figure):
     assert png_size(png) == (4 * DPI * SCALE, 3 * DPI * SCALE)
     assert png_repr(png) == (png, {"width": 4 * DPI, "height": 3 * DPI})
     assert png_size(frame_png(fig, dpi=80)) == (4 * 80 * SCALE, 3 * 80 * SCALE)
+
+
+def test_image_size_reads_png_and_jpeg_headers():
+    import io
+
+    from PIL import Image
+
+    from dlcourse.viz.figure import image_size
+
+    for kind in ("PNG", "JPEG"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (123, 45), "white").save(buffer, format=kind)
+        assert image_size(buffer.getvalue()) == (123, 45), kind
+    with pytest.raises(ValueError):
+        image_size(b"GIF89a....")

@@ -131,9 +131,9 @@ class Playground:
                                 value=steps_per_frame, description="per frame", style={"description_width": "70px"},
                                 layout={"width": "190px"})
         self.status = w.HTML()
-        from dlcourse.widgets.picture import DescribedImage  # noqa: PLC0415 - ipywidgets only when shown
+        from dlcourse.widgets.picture import Picture  # noqa: PLC0415 - ipywidgets only when shown
 
-        self.image = DescribedImage(format="jpeg", layout={"width": "auto", "max_width": "100%"})
+        self.image = Picture(self.figure, readout=self.status)  # drawn at twice the pixels, shown at half
         # Extras: Keras code, saving and loading
         self.code_button = w.Button(description="show me the Keras code", layout={"width": "200px"})
         self.export_button = w.Button(description="copy config ↓", tooltip="write the settings as JSON below",
@@ -366,12 +366,15 @@ class Playground:
                     f"validation loss <b>{val:.3f}</b> · {self.config.n_neurons} hidden neurons")
             if run.stopped:
                 text += " · <b>stopped early</b> (best weights restored)"
-        with self.image.hold_sync():  # the picture and its text alternative in one message
-            self.image.value = picture
-            self.image.tooltip = (f"The Playground after {run.steps} training steps: the network's output over the "
-                                  f"{self.config.data_name} data, and its training loss ({train:.3f}) and validation "
-                                  f"loss ({val:.3f}) per epoch.")
-        self.status.value = text
+            c = self.config
+            layers = ", ".join(map(str, c.hidden)) or "none"
+            alt = (f"The Playground after {run.steps} training steps: a network with inputs "
+                   f"{', '.join(LABELS[f] for f in c.features)} and hidden layers of {layers} neurons; its output over "
+                   f"the {c.data_name} data, and its training loss ({train:.3f}) and validation loss ({val:.3f}) "
+                   "over the training steps.")
+        from dlcourse.widgets.picture import Frame  # noqa: PLC0415 - loaded with the widget already
+
+        self.image.show(Frame(picture, text, alt))  # picture, description and status line together
         self.frames += 1
 
     # --- extras ------------------------------------------------------------------------------

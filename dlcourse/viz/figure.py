@@ -16,7 +16,8 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 from matplotlib.figure import Figure
 
-__all__ = ["CourseFigure", "FastPNG", "SCALE", "canvas_png", "frame_png", "png_bytes", "png_repr", "png_size"]
+__all__ = ["CourseFigure", "FastPNG", "SCALE", "canvas_png", "frame_png", "image_size", "png_bytes", "png_repr",
+           "png_size"]
 
 DPI = 90
 #: Pixels drawn per CSS pixel by the fast renderers (widget pictures): 2 stays crisp on
@@ -29,6 +30,21 @@ def png_size(png: bytes) -> tuple[int, int]:
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG image")
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """``(width, height)`` in pixels of PNG or JPEG bytes (read from the header; JPEG: its frame header)."""
+    if data[:2] != b"\xff\xd8":
+        return png_size(data)
+    i = 2
+    while i + 9 <= len(data):
+        if data[i] != 0xFF:
+            raise ValueError("not a JPEG image: a segment does not start with 0xFF")
+        marker = data[i + 1]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame segment
+            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    raise ValueError("not a JPEG image: no frame header")
 
 
 def png_repr(png: bytes) -> tuple[bytes, dict[str, int]]:

@@ -43,7 +43,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     runs = {w: as_dict(histories[w]) for w in widths}
     start = start if start in runs else widths[0]
 
-    fig = CourseFigure(figsize=(7.2, 3.6), layout="constrained")
+    fig = CourseFigure(figsize=(7.2, 3.9), layout="constrained")
     left, right = fig.subplots(1, 2)
     longest = max(len(r["accuracy"]) for r in runs.values())
     (train_line,) = left.plot([], [], color=PALETTE["train"], linestyle="--", marker="o", markersize=4,
@@ -55,10 +55,10 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     left.set_xlabel("epoch")
     left.set_ylabel("accuracy")
     left.grid(True, color="#dddddd", linewidth=0.6)
-    left.legend(loc="lower right")
+    _legend_below(left)
     accs = [float(val_accuracy[w]) for w in widths]
     right.plot(widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",
-               linewidth=1.4, label="validation accuracy after training")
+               linewidth=1.4, label="final validation accuracy")
     (picked,) = right.plot([], [], marker="*", markersize=18, color=PALETTE["accent"], markeredgecolor="black",
                            linestyle="none", label="picked width")
     right.set_xscale("log", base=2)
@@ -68,7 +68,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     right.set_xlabel("hidden units (log scale)")
     right.set_ylabel("validation accuracy")
     right.grid(True, color="#dddddd", linewidth=0.6)
-    right.legend(loc="lower right")
+    _legend_below(right)
 
     slider = widgets.SelectionSlider(options=[(str(w), w) for w in widths], value=start, description="hidden units",
                                      continuous_update=True, style={"description_width": "90px"},
@@ -103,4 +103,9 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     box = widgets.VBox([slider, help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box
+
+
+def _legend_below(ax: Any) -> None:
+    """The legend of ``ax`` in one row under its x label: it never covers a point, whatever the data."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=2, frameon=False)
 

@@ -25,14 +25,18 @@ from typing import Any, Iterator
 import ipywidgets as widgets
 from traitlets import Unicode
 
-from dlcourse.viz.figure import SCALE, png_size
+from dlcourse.viz.figure import SCALE, image_size
 
 __all__ = ["Frame", "Picture", "main_report", "min_text_px", "picture_report", "row"]
 
 
 @dataclass(frozen=True)
 class Frame:
-    """What a widget shows for one state of its controls: picture, readout (HTML) and description."""
+    """What a widget shows for one state of its controls: picture, readout (HTML) and description.
+
+    ``png`` holds the picture's bytes: PNG, or JPEG for a picture redrawn many times a second
+    (the Playground while it trains), which encodes several times faster.
+    """
 
     png: bytes
     readout: str
@@ -40,7 +44,13 @@ class Frame:
 
 
 def min_text_px(fig: Any) -> float | None:
-    """The height in picture pixels of the smallest visible text in matplotlib figure ``fig``, or None."""
+    """The height in picture pixels of the smallest visible text in matplotlib figure ``fig``, or None.
+
+    A picture drawn without matplotlib (the Playground's) reports its own: ``fig.min_text_px``.
+    """
+    own = getattr(fig, "min_text_px", None)
+    if own is not None:
+        return float(own)
     from matplotlib.text import Text  # noqa: PLC0415
 
     sizes = [t.get_fontsize() for t in fig.findobj(Text)
@@ -56,7 +66,7 @@ def _shown(artist: Any) -> bool:
 
 class DescribedImage(widgets.Image):
     """An ``ipywidgets.Image`` whose ``tooltip`` reaches the page as the picture's ``title``, its
-    text alternative (the Playground uses it directly; :class:`Picture` builds on it)."""
+    text alternative (:class:`Picture` builds on it)."""
 
     # ipywidgets' views show a tooltip as the title only when the model has an empty
     # description, which an Image model lacks (its view then fails to render): give it one.
@@ -80,10 +90,13 @@ class Picture(DescribedImage):
 
     def show(self, frame: Frame) -> None:
         """Put ``frame`` on the page: picture, its description and its readout, one right after another."""
-        width = f"{png_size(frame.png)[0] / SCALE:g}px"
+        width = f"{image_size(frame.png)[0] / SCALE:g}px"
         if self.layout.width != width:
             self.layout.width = width
+        kind = "jpeg" if frame.png[:2] == b"\xff\xd8" else "png"
         with self.hold_sync():  # picture and description in one message
+            if self.format != kind:
+                self.format = kind
             self.value = frame.png
             self.tooltip = frame.alt
         if self.readout.value != frame.readout:
@@ -113,7 +126,7 @@ def picture_report(widget: Any) -> list[dict[str, Any]]:
     report = []
     for part in _walk(widget):
         if isinstance(part, Picture) and part.frame is not None:
-            width, height = png_size(part.frame.png)
+            width, height = image_size(part.frame.png)
             smallest = min_text_px(part.figure) if part.figure is not None else None
             report.append({"model_id": part.model_id, "width_px": width, "height_px": height,
                            "css_width": width / SCALE,

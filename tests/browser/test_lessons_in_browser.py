@@ -55,11 +55,7 @@ AXE_CONTEXT = {"include": [[f"{NOTEBOOK} .jp-OutputArea-output"], [f"{NOTEBOOK} 
 # Rules switched off, each for markup of ipywidgets' own that the course cannot reach:
 # Picture problems known and not fixed yet, by lesson: reported as warnings, and the test fails
 # once they are gone (so the entry is removed, and the check holds from then on).
-KNOWN_PICTURE_PROBLEMS = {
-    "11_playground_challenges.ipynb": "dlcourse/playground/render.py draws the Playground at 1236×400 px with "
-                                      "11-13 px text, one pixel per CSS pixel: too wide for a laptop's notebook, "
-                                      "blurred on high-density screens, not yet a widgets.picture.Picture",
-}
+KNOWN_PICTURE_PROBLEMS: dict[str, str] = {}
 AXE_EXCLUDED: dict[str, str] = {
     "aria-input-field-name": "ipywidgets' slider handle (role=slider) is not tied to the slider's visible <label>; "
                              "every course slider has that visible label and a tooltip",
