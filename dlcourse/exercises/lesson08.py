@@ -21,8 +21,8 @@ import math
 from typing import Any, Callable
 
 from dlcourse.exercises.core import Exercise, lesson, register
-from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.described_models import dense_layers, effective_activations, honesty_problem
+from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.keras_models import describe_builder, first_problem
 
 lesson("08", "Your first Keras network")

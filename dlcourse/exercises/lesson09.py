@@ -15,15 +15,19 @@ Introduced in lesson 09.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from dlcourse.exercises.answers.lesson09 import count_params  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
-from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.described_models import dense_layers, effective_activations, honesty_problem
+from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.keras_models import describe_builder, first_problem, skipped
 
 lesson("09", "Capacity and non-linearity")
+
+#: The learning rate exercise 09.build_relu_model asks for (with Adam and the accuracy metric).
+LEARNING_RATE = 0.005
 
 
 register(Exercise(
@@ -84,7 +88,7 @@ def describe_relu_model(build: Callable[[], Any]) -> dict[str, Any]:
 def judge_relu_model(description: dict[str, Any]) -> list[CaseResult]:
     """Compare a described model with the lesson's ReLU model, part by part (never touches the model)."""
     parts = ["returns a Keras model", "input of 28 × 28 images", "hidden layer: 10 units", "hidden activation",
-             "output: 10 units", "output and loss agree", "compiled"]
+             "output: 10 units", "output and loss agree", "compiled"]  # "compiled": Adam(0.005), accuracy
     if "problem" in description:
         return first_problem(parts, str(description["problem"]))
     model = description["model"]
@@ -135,8 +139,25 @@ def judge_relu_model(description: dict[str, Any]) -> list[CaseResult]:
                                         "\"sparse_categorical_crossentropy\""))
     else:
         results.append(_check_output_and_loss(output_act, loss["name"], loss["from_logits"], label=parts[5]))
-    results.append(CaseResult.ok(parts[6]))
+    results.append(_check_compile_settings(model["optimizer"], model["metrics"], parts[6]))
     return results
+
+
+def _check_compile_settings(optimizer: dict[str, Any], metrics: list[str], label: str) -> CaseResult:
+    """Adam at :data:`LEARNING_RATE` and the accuracy metric, as the exercise asks."""
+    if optimizer["class"] != "Adam" or not optimizer["keras"]:
+        return CaseResult.wrong(label, f"your optimizer is {optimizer['class']}; the exercise asks for "
+                                f"`keras.optimizers.Adam(learning_rate={LEARNING_RATE:g})`")
+    rate = optimizer["learning_rate"]
+    if not isinstance(rate, (int, float)) or not math.isclose(rate, LEARNING_RATE, rel_tol=1e-5):
+        default = " (Adam's default: create `keras.optimizers.Adam(learning_rate=...)` yourself)" \
+            if isinstance(rate, (int, float)) and math.isclose(rate, 0.001, rel_tol=1e-5) else ""
+        return CaseResult.wrong(label, f"your learning rate is {rate}{default}; the exercise asks for "
+                                f"{LEARNING_RATE:g}")
+    if not any(name in ("accuracy", "acc", "sparse_categorical_accuracy") for name in metrics):
+        return CaseResult.wrong(label, "pass `metrics=[\"accuracy\"]` to `compile`, so training reports accuracy "
+                                "like the lesson's models")
+    return CaseResult.ok(label)
 
 
 def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:

@@ -26,8 +26,8 @@ import math
 from typing import Any, Callable
 
 from dlcourse.exercises.core import Exercise, lesson, register
-from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.described_models import dense_layers, effective_activations, honesty_problem, layer_index
+from dlcourse.exercises.feedback import CaseResult
 from dlcourse.exercises.keras_models import describe_builder, describe_callback, first_problem, skipped
 
 lesson("10", "Overfitting and regularization")
