@@ -163,7 +163,7 @@ def _describe_layer(layer: Any, keras: Any) -> dict[str, Any]:
                          kernel_regularizer=_regularizer(layer.kernel_regularizer),
                          bias_regularizer=_regularizer(layer.bias_regularizer),
                          activity_regularizer=_regularizer(layer.activity_regularizer),
-                         weights=[np.asarray(w, dtype=np.float64) for w in layer.get_weights()])
+                         weights=[np.asarray(w) for w in layer.get_weights()])
     elif isinstance(layer, keras.layers.Dropout):
         described["rate"] = float(layer.rate)
     elif isinstance(layer, keras.layers.Activation):
