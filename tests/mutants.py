@@ -9,6 +9,11 @@ or a constant returned (each case's expected output, the worked example's among 
 :func:`mutants` yields ``(description, function)`` pairs; descriptions are stable (the line,
 relative to the function, and the original and mutated code), so that equivalent mutants can be
 listed by description. Used by ``tests/test_mutation.py``.
+
+With ``objects=True`` (for answers that build a Keras model or callback) a mutant may also
+change a setting given as text (an activation, a loss, a metric, a monitored quantity), swap a
+class for its usual confusion (``Adam`` → ``SGD``, ``L2`` → ``L1``), leave out a keyword
+argument, or leave out or repeat one item of a list (a layer).
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ _NAME_SWAPS = {"mean": ["sum"], "sum": ["mean"], "max": ["min"], "min": ["max"],
                "argmin": ["argmax"], "maximum": ["minimum"], "minimum": ["maximum"], "zeros": ["ones"],
                "zeros_like": ["ones_like"], "sqrt": ["square"], "square": ["sqrt"],
                "exp": ["log"], "log": ["log10"]}
+_STRING_SWAPS = {"relu": ["sigmoid", "linear"], "softmax": ["linear", "sigmoid"],
+                 "sparse_categorical_crossentropy": ["categorical_crossentropy", "mean_squared_error"],
+                 "accuracy": ["mse"], "val_loss": ["loss", "val_accuracy"]}
+_CLASS_SWAPS = {"Adam": ["SGD"], "L2": ["L1"]}
 _DROPPABLE_CALLS = {"exp", "log", "sqrt", "square", "abs", "tanh", "clip", "float", "int", "astype", "sum", "mean"}
 
 
@@ -76,6 +85,26 @@ def _expression_alternatives(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
             elts = list(node.elts)
             elts[i], elts[i + 1] = elts[i + 1], elts[i]
             yield "swapped items", ast.Tuple(elts, ast.Load())
+
+
+def _object_alternatives(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """The mutations of an answer that builds an object: settings given as text, classes, keyword
+    arguments, list items."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        for new in _STRING_SWAPS.get(node.value, []):
+            yield "setting", ast.Constant(new)
+    elif isinstance(node, ast.Attribute) and node.attr in _CLASS_SWAPS:
+        for new in _CLASS_SWAPS[node.attr]:
+            yield "class swapped", ast.Attribute(node.value, new, node.ctx)
+    elif isinstance(node, ast.Call):
+        for index, keyword in enumerate(node.keywords):
+            call = copy.deepcopy(node)
+            del call.keywords[index]
+            yield "keyword left out", call
+    elif isinstance(node, ast.List) and isinstance(node.ctx, ast.Load):
+        for index in range(len(node.elts)):
+            yield "item left out", ast.List(node.elts[:index] + node.elts[index + 1:], ast.Load())
+            yield "item repeated", ast.List(node.elts[:index + 1] + node.elts[index:], ast.Load())
 
 
 def _call_name(node: ast.Call) -> str:
@@ -159,16 +188,20 @@ def _line(tree: ast.FunctionDef, node: ast.AST) -> int:
 
 
 def mutants(function: Callable[..., Any], first_case_args: dict[str, Any],
-            constants: list[Any]) -> Iterator[tuple[str, Callable[..., Any]]]:
+            constants: list[Any], objects: bool = False) -> Iterator[tuple[str, Callable[..., Any]]]:
     """Every mutant of ``function``. ``first_case_args`` maps argument names to their values in the
-    first case (an "ignored" argument is fixed to it); ``constants`` are outputs to return as-is."""
+    first case (an "ignored" argument is fixed to it); ``constants`` are outputs to return as-is;
+    ``objects`` adds the mutations of an answer that builds a Keras object (see the module's doc)."""
     original = _source_tree(function)
     nodes = list(_walk(original))
     in_body = {id(n) for statement in original.body for n in _walk(statement)}  # not the signature
     for index, node in enumerate(nodes):
         if id(node) not in in_body:
             continue
-        for kind, replacement in _expression_alternatives(node):
+        alternatives = list(_expression_alternatives(node))
+        if objects:
+            alternatives += list(_object_alternatives(node))
+        for kind, replacement in alternatives:
             tree = _Replace(index, replacement).visit(copy.deepcopy(original))
             text = f"line {_line(original, node)}: {kind}: `{ast.unparse(node)}` → `{ast.unparse(replacement)}`"
             yield text, _compile(tree, function)

@@ -15,7 +15,7 @@ import pytest
 from dlcourse.cli import main as cli_main
 from dlcourse.exercises import Case, CaseResult, Exercise, check, hint, progress, reference, register
 from dlcourse.exercises.checking import run_exercise
-from dlcourse.exercises.core import _EXERCISES, all_exercises, get_exercise, lesson_exercises
+from dlcourse.exercises.core import _EXERCISES, ExerciseError, all_exercises, get_exercise, lesson_exercises
 from dlcourse.exercises.release import strip_solutions
 from dlcourse.exercises.timelimit import TimeLimitExceeded, call_with_time_limit
 from dlcourse.exercises.tracking import progress_file
@@ -209,13 +209,17 @@ def test_custom_check_for_non_function_answers():
         def __init__(self, units):
             self.units = units
 
-    def inspect_model(model):
-        return [CaseResult.ok("has a units attribute") if hasattr(model, "units")
-                else CaseResult.wrong("has a units attribute", "your model has no `units`"),
-                CaseResult.ok("units = 10", 2) if getattr(model, "units", None) == 10
-                else CaseResult.wrong("units = 10", f"expected 10 units, got {getattr(model, 'units', None)}", 2)]
+    def describe(model):  # the only step that touches the learner's object
+        return {"units": getattr(model, "units", None)}
 
-    register(Exercise("99.model", "A model", "model", custom=inspect_model, custom_points=3))
+    def inspect_model(described):  # the judge: plain data in, verdicts out
+        units = described["units"]
+        return [CaseResult.ok("has a units attribute") if units is not None
+                else CaseResult.wrong("has a units attribute", "your model has no `units`"),
+                CaseResult.ok("units = 10", 2) if units == 10
+                else CaseResult.wrong("units = 10", f"expected 10 units, got {units}", 2)]
+
+    register(Exercise("99.model", "A model", "model", describe=describe, custom=inspect_model, custom_points=3))
     try:
         assert check("99.model", Model(10)).points == 3
         wrong = check("99.model", Model(5))
@@ -226,11 +230,19 @@ def test_custom_check_for_non_function_answers():
             raise NotImplementedError("Replace this line with your code.")
 
         assert check("99.model", build_model).status == "failed", "a function is not a model"
-        register(Exercise("99.model", "A model", "build_model", custom=lambda f: inspect_model(f()), custom_points=3))
+        register(Exercise("99.model", "A model", "build_model", describe=lambda f: describe(f()),
+                          custom=inspect_model, custom_points=3))
         assert check("99.model", build_model).status == "not attempted"
         assert check("99.model", lambda: Model(10)).points == 3
     finally:
         _EXERCISES.pop("99.model", None)
+
+
+def test_a_custom_exercise_without_a_describe_step_cannot_be_registered():
+    with pytest.raises(ExerciseError, match="describe step"):
+        register(Exercise("99.whole", "Whole check", "answer", custom=lambda answer: [CaseResult.ok("x")],
+                          custom_points=1))
+    assert "99.whole" not in _EXERCISES
 
 
 def test_progress_is_saved_atomically_and_shown(own_home, capsys):

@@ -719,6 +719,13 @@ class _CountEpochs(keras.callbacks.Callback):
         self.begun += 1
 
 
+def test_lesson10_early_stopping_watches_val_loss_by_default():
+    """Check 10.early_stopping: "this exercise (and Keras' default) watches monitor="val_loss"", and
+    patience=0 and restore_best_weights=False are the defaults its messages name."""
+    stopper = keras.callbacks.EarlyStopping()
+    assert (stopper.monitor, stopper.patience, stopper.restore_best_weights) == ("val_loss", 0, False)
+
+
 def test_lesson10_early_stopping_on_val_err_raises_with_the_default_mode():
     """Lesson 10, "Early stopping": `EarlyStopping(monitor='val_err')` with the default `mode='auto'`
     raises a ValueError at the end of the first epoch."""

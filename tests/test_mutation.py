@@ -1,7 +1,7 @@
 """Mutation test of the exercise checks: every plausible wrong variant of a reference answer fails.
 
-For each exercise that takes a function, :mod:`tests.mutants` makes mutants of the course's
-own answer (flipped signs, swapped operands, off-by-one ranges, mean for sum, swapped axes, an
+For each exercise that takes a function (lesson 00's included) or builds a Keras model or
+callback (lessons 08-10), :mod:`tests.mutants` makes mutants of the course's own answer (flipped signs, swapped operands, off-by-one ranges, mean for sum, swapped axes, an
 argument ignored, one loop step dropped or doubled, a constant returned, ...). The check must
 reject every one of them, except the equivalent mutants listed in :data:`EQUIVALENT`, each with
 the reason it computes the same function on every input the contract allows.
@@ -58,6 +58,26 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             "the contract's inputs have shape (m, classes): axis 1 is the last axis",
         "line 3: sign dropped: `-1` → `1`": "the same axis=1 as above: for (m, classes) inputs it is the last axis",
     },
+    "08.build_model": {
+        "line 12: item repeated: `['accuracy']` → `['accuracy', 'accuracy']`":
+            "the same metric listed twice is reported once per name: training reports accuracy as asked",
+    },
+    "09.build_relu_model": {
+        "line 5: item repeated: `[keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, "
+        "activation='relu'), keras.layers.Dense(10, activation='softmax')]` → `[keras.Input((28, 28)), "
+        "keras.layers.Flatten(), keras.layers.Flatten(), keras.layers.Dense(10, activation='relu'), "
+        "keras.layers.Dense(10, activation='softmax')]`": "flattening rows that are already flat changes nothing",
+        "line 6: swapped items: `(28, 28)` → `(28, 28)`": "the two items are equal",
+        "line 12: item repeated: `['accuracy']` → `['accuracy', 'accuracy']`":
+            "the same metric listed twice is reported once per name: training reports accuracy as asked",
+    },
+    "10.early_stopping": {
+        "line 4: keyword left out: `import_keras().callbacks.EarlyStopping(monitor='val_loss', patience=5, "
+        "restore_best_weights=True)` → `import_keras().callbacks.EarlyStopping(patience=5, "
+        "restore_best_weights=True)`": "monitor='val_loss' is EarlyStopping's default (tests/test_keras_claims.py)",
+        "line 4: constant: `5` → `6`": "the contract allows any patience from 3 to 10 epochs",
+        "line 4: constant: `5` → `4`": "the contract allows any patience from 3 to 10 epochs",
+    },
     "05.numerical_gradient": {
         "line 2: function swapped: `np.zeros_like(w, dtype=float)` → `np.ones_like(w, dtype=float)`":
             "the loop overwrites every entry of grad, so its starting values never show",
@@ -69,15 +89,18 @@ EQUIVALENT: dict[str, dict[str, str]] = {
     },
 }
 
-#: Exercises whose answer is a Keras model or a Playground configuration: they are checked by
-#: inspecting (or training) the object, not by cases, and are not mutated here.
-NOT_MUTATED = ("08.build_model", "09.build_relu_model", "10.build_l2_model", "10.build_dropout_model",
-               "10.early_stopping", "11.xor_few_neurons", "11.spiral", "11.cure_overfitting",
-               "11.choose_optimizer")
+#: Exercises whose answer is a Playground configuration: their checks train it, and a changed
+#: setting (a learning rate halved, one neuron more) may well still reach the challenge's target,
+#: which the contract allows, so a mutant's verdict says nothing about the check's power.
+NOT_MUTATED = ("11.xor_few_neurons", "11.spiral", "11.cure_overfitting", "11.choose_optimizer")
+#: Exercises whose answer builds a Keras object: mutated with ``objects=True`` (settings, classes,
+#: keyword arguments, layers); for ``10.early_stopping`` the answer is the object the reference makes.
+KERAS = ("08.build_model", "09.build_relu_model", "10.build_l2_model", "10.build_dropout_model", "10.early_stopping")
+OBJECT_ANSWERS = ("10.early_stopping",)
 
 
 def _exercises():
-    return [e for e in all_exercises() if e.lesson != "00" and e.name not in NOT_MUTATED]
+    return [e for e in all_exercises() if e.name not in NOT_MUTATED]
 
 
 def _first_case_args(exercise) -> dict:
@@ -94,9 +117,16 @@ def survivors(exercise) -> tuple[int, list[str]]:
     """(number of mutants, descriptions of the mutants the check accepted)."""
     constants = [expected for expected, _ in exercise.prepare()] if exercise.cases else []
     count, alive = 0, []
-    for description, mutant in mutants(exercise.reference, _first_case_args(exercise), constants):
+    for description, mutant in mutants(exercise.reference, _first_case_args(exercise), constants,
+                                       objects=exercise.name in KERAS):
         count += 1
-        report = run_exercise(exercise, mutant, time_limit=1.0)
+        answer = mutant
+        if exercise.name in OBJECT_ANSWERS:
+            try:
+                answer = mutant()
+            except Exception:  # noqa: BLE001 - the learner's answer cell itself would fail: killed
+                continue
+        report = run_exercise(exercise, answer, time_limit=None if exercise.name in KERAS else 1.0)
         if report.passed:
             alive.append(description)
     return count, alive

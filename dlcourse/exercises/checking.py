@@ -19,7 +19,6 @@ import os
 import sysconfig
 import traceback
 import warnings
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -166,17 +165,17 @@ def _call(exercise: Exercise, func: Any, case: Case, time_limit: float) -> Outco
 
 
 def _describe(exercise: Exercise, answer: Any) -> Outcome:
-    """Run a custom exercise's describe step (or, without one, its whole check) on ``answer``."""
-    step = exercise.describe if exercise.describe is not None else exercise.custom
-    assert step is not None
-    value, failure = _run_learner(step, (answer,), {}, exercise.time_limit, answer)
+    """Run a custom exercise's describe step on ``answer``: its plain description, or how it failed.
+
+    The describe step is the only part of a custom check that touches the learner's object; the
+    verdict is computed from its plain result by :func:`judge`, never here."""
+    assert exercise.describe is not None
+    value, failure = _run_learner(exercise.describe, (answer,), {}, exercise.time_limit, answer)
     if failure is not None:
         return failure
     try:
-        if exercise.describe is None:  # a custom check that has no describe step yet
-            return Outcome("results", [to_plain(asdict(result)) for result in value])
         return Outcome("value", to_plain(value))
-    except Exception as exc:  # noqa: BLE001 - what a custom step returned could not be read
+    except Exception as exc:  # noqa: BLE001 - what the describe step returned could not be read
         return _failure("exception", exc)
 
 
@@ -373,11 +372,6 @@ def _judge_custom(exercise: Exercise, collected: Collected) -> Report:
                               "exit")]
     elif outcome.kind in ("exception", "not implemented"):
         results = [CaseResult("your answer", 0.0, points, _exception_message(outcome), "exception")]
-    elif outcome.kind == "results":
-        try:
-            results = [CaseResult(**item) for item in outcome.value]
-        except (TypeError, ValueError):
-            return _error(exercise, "the check's results could not be read.")
     elif outcome.kind == "value":
         try:
             results = list(exercise.custom(outcome.value))

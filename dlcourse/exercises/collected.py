@@ -20,9 +20,9 @@ __all__ = ["ANSWER_KINDS", "OUTCOME_KINDS", "Collected", "Outcome"]
 #: How an outcome ended. ``value``: returned normally (for a custom exercise: its description);
 #: ``exception``, ``not implemented`` (a ``NotImplementedError``), ``timeout``, ``exit``
 #: (``sys.exit``); ``mutated``: returned, but changed the input named in ``message`` in place;
-#: ``not run``: not called, because an earlier case ran too long or was the placeholder;
-#: ``results``: a custom check without a describe step ran whole (its results in ``value``).
-OUTCOME_KINDS = ("value", "exception", "not implemented", "timeout", "exit", "mutated", "not run", "results")
+#: ``not run``: not called, because an earlier case ran too long or was the placeholder. There is
+#: no outcome that carries a verdict: the judge computes every verdict itself.
+OUTCOME_KINDS = ("value", "exception", "not implemented", "timeout", "exit", "mutated", "not run")
 #: What the answer was: the placeholder (``None``/``...``), a function, something not callable
 #: where a function was expected, or an object a custom exercise describes.
 ANSWER_KINDS = ("placeholder", "function", "not callable", "object")

@@ -14,8 +14,9 @@ Two kinds of exercise:
 * **Custom**: the learner makes an object (a value, a Keras model). ``describe=`` turns it into
   plain data (a Keras model's layers and compile settings; it is the only step that touches the
   learner's object), and ``custom=`` judges that description, returning a list of
-  :class:`~dlcourse.exercises.feedback.CaseResult`. Without ``describe=``, ``custom=`` receives
-  the learner's object itself.
+  :class:`~dlcourse.exercises.feedback.CaseResult`, from that description only. Every custom
+  exercise has both: the describe step runs where the learner's code runs (in the grader's
+  sandbox), the judge outside it, so a submission cannot write its own verdict.
 """
 
 from __future__ import annotations
@@ -180,6 +181,9 @@ def register(exercise: Exercise) -> Exercise:
         raise ExerciseError(f"exercise names look like '01.weighted_sum', got {exercise.name!r}")
     if exercise.custom is None and exercise.reference is None:
         raise ExerciseError(f"{exercise.name}: a case-based exercise needs a reference function")
+    if exercise.custom is not None and exercise.describe is None:
+        raise ExerciseError(f"{exercise.name}: a custom exercise needs a describe step (describe=) that turns the "
+                            "answer into plain data, and a judge (custom=) that reads only that data")
     _EXERCISES[exercise.name] = exercise
     return exercise
 

@@ -27,7 +27,7 @@ register(Exercise(
     cases=[
         Case((_tiny,), label="two tiny 1×3 images with pixels 0, 1, 64, 128, 254, 255", check_dtype=True),
         Case((_dim,), label="a dark 2×2 image whose brightest pixel is 120", check_dtype=True),
-        Case((_digits,), label="two random 28×28 images", check_dtype=True),
+        Case((_digits,), label="two random 28×28 images (seed 0)", check_dtype=True),
     ],
     misconceptions=[
         Misconception("floor division", lambda images: images // 255,

@@ -89,9 +89,12 @@ register(Exercise(
     reference=forward_pass,
     cases=[
         Case(_SPAM, label="two spam-filter emails through a tanh/sigmoid version of lesson 03's network"),
-        Case(_case_arrays(1, m=4, n=2, h=2), label="4 samples, 2 inputs, 2 hidden units (square W1), 1 output"),
-        Case(_case_arrays(2, m=3, n=3, h=3, k=2), label="3 samples, 3 inputs, 3 hidden units, 2 outputs"),
-        Case(_case_arrays(3, m=5, n=4, h=3), label="5 samples, 4 inputs, 3 hidden units, 1 output"),
+        Case(_case_arrays(1, m=4, n=2, h=2),
+             label="random case (seed 1): 4 samples, 2 inputs, 2 hidden units (square W1), 1 output"),
+        Case(_case_arrays(2, m=3, n=3, h=3, k=2),
+             label="random case (seed 2): 3 samples, 3 inputs, 3 hidden units, 2 outputs"),
+        Case(_case_arrays(3, m=5, n=4, h=3),
+             label="random case (seed 3): 5 samples, 4 inputs, 3 hidden units, 1 output"),
     ],
     misconceptions=[
         Misconception("used W1 in layer 2", lambda X, W1, b1, W2, b2: _sigmoid(np.tanh(X @ W1 + b1) @ W1 + b2),

@@ -6,7 +6,8 @@ skips an exercise can still run the rest of the lesson.
 
 ``06.gradient_descent`` is case-based: gradients are simple named functions, learning rates
 are chosen so that every path stays finite. ``06.minibatches`` asks for a generator, which
-cannot be compared with ``==``, so it has a custom check: it collects the batches and tests
+cannot be compared with ``==``, so it has a custom check: its describe step collects the batches
+on fixed cases as plain index arrays, and its judge tests
 the properties that matter (every index exactly once, the right batch sizes, shuffled, drawn
 from the ``rng`` it is given) and names the usual mistakes.
 """
@@ -140,6 +141,12 @@ def _judge_batches(batches: list[np.ndarray], n: int, batch_size: int) -> tuple[
     if sizes != expected_sizes:
         return None, (f"with n = {n} and batch_size = {batch_size} the batch sizes should be {expected_sizes}, "
                       f"got {sizes}.")
+    if n >= 50 and all(b.size and set(b.tolist()) == set(range(int(b.min()), int(b.min()) + b.size))
+                       for b in batches):
+        return "shuffled within batches", (
+            "each of your batches holds consecutive examples (0 … 31, 32 … 63, …), only their order inside "
+            "the batch is shuffled: shuffle all n indices first (`rng.permutation(n)`), then cut that order "
+            "into batches, so that every batch is a random sample.")
     if n > 4 and np.array_equal(everything, np.arange(n)):
         return "no shuffle", (
             "your batches take the examples in their stored order: shuffle first (`rng.permutation(n)`), so "
@@ -147,27 +154,35 @@ def _judge_batches(batches: list[np.ndarray], n: int, batch_size: int) -> tuple[
     return None, None
 
 
-def _placeholder(exc: NotImplementedError, func: Any) -> bool:
-    """Whether ``exc`` came from ``func``'s own body (the learner copy's placeholder line)."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and tb.tb_frame.f_code is getattr(func, "__code__", None)
+#: The calls that test the seed: the same seed twice, then another one.
+_SEED_CALLS = [(20, 6, 7), (20, 6, 7), (20, 6, 8)]
 
 
-def _check_minibatches(func: Any) -> list[CaseResult]:
-    try:
-        _collect(func, 4, 2, 0)
-    except NotImplementedError as exc:
-        if _placeholder(exc, func):
-            return [CaseResult("your answer", 0.0, len(_BATCH_CASES) + 1.0,
-                               "`minibatches` still raises NotImplementedError: replace that line with your code, "
-                               "run the cell, then run this check again.", "not attempted")]
-        raise
+def describe_minibatches(func: Any) -> dict[str, Any]:
+    """The describe step: what ``func`` yields on every case and on the seed calls, as index arrays.
+
+    The only step that runs the learner's code. The small first call lets the placeholder's
+    NotImplementedError read "not attempted yet" before any case runs.
+    """
+    _collect(func, 4, 2, 0)
+    return {"cases": [_collect(func, n, batch_size, seed) for n, batch_size, seed in _BATCH_CASES],
+            "seeded": [_collect(func, n, batch_size, seed) for n, batch_size, seed in _SEED_CALLS]}
+
+
+def _batch_lists(value: Any) -> list[list[np.ndarray]]:
+    """The recorded epochs, each a list of 1-D arrays (a batch that was not an array becomes one
+    of text, which fails the integer test with a clear message)."""
+    return [[b if isinstance(b, np.ndarray) else np.asarray([repr(b)]) for b in batches] for batches in value]
+
+
+def judge_minibatches(description: dict[str, Any]) -> list[CaseResult]:
+    """The verdict on the recorded batches (never calls the learner's function)."""
+    cases, seeded = _batch_lists(description["cases"]), _batch_lists(description["seeded"])
+    if len(cases) != len(_BATCH_CASES) or len(seeded) != len(_SEED_CALLS):
+        raise ValueError("the description does not hold every case")
     results = []
-    for n, batch_size, seed in _BATCH_CASES:
+    for (n, batch_size, seed), batches in zip(_BATCH_CASES, cases):
         label = f"n = {n}, batch_size = {batch_size}, rng = np.random.default_rng({seed})"
-        batches = _collect(func, n, batch_size, seed)
         mistake, message = _judge_batches(batches, n, batch_size)
         if message is None:
             results.append(CaseResult.ok(label))
@@ -176,9 +191,8 @@ def _check_minibatches(func: Any) -> list[CaseResult]:
         else:
             results.append(CaseResult(label, 0.0, 1.0, message, "misconception", mistake))
     label = "the same rng seed gives the same batches; another seed gives others"
-    same = [_collect(func, 20, 6, 7) for _ in range(2)]
-    other = _collect(func, 20, 6, 8)
-    reproducible = all(np.array_equal(a, b) for a, b in zip(*same)) and len(same[0]) == len(same[1])
+    same, other = seeded[:2], seeded[2]
+    reproducible = len(same[0]) == len(same[1]) and all(np.array_equal(a, b) for a, b in zip(*same))
     differs = len(other) != len(same[0]) or any(not np.array_equal(a, b) for a, b in zip(same[0], other))
     if reproducible and differs:
         results.append(CaseResult.ok(label))
@@ -192,12 +206,18 @@ def _check_minibatches(func: Any) -> list[CaseResult]:
     return results
 
 
+def check_minibatches(func: Any) -> list[CaseResult]:
+    """Describe ``func``'s batches and judge them: the check of ``06.minibatches`` in one process."""
+    return judge_minibatches(describe_minibatches(func))
+
+
 register(Exercise(
     name="06.minibatches",
     title="Mini-batches",
     target="minibatches",
     reference=minibatches,
-    custom=_check_minibatches,
+    describe=describe_minibatches,
+    custom=judge_minibatches,
     custom_points=len(_BATCH_CASES) + 1.0,
     hints=[
         "Shuffle once per call: `order = rng.permutation(n)` is the numbers 0 … n−1 in random order.",

@@ -6,8 +6,8 @@ misconceptions: biases forgotten, only one layer's biases, the output layer forg
 
 ``09.build_relu_model``: ``build_relu_model()`` returns the lesson's third model, compiled:
 ``Flatten`` of 28 × 28 images (or an input of 784), ``Dense(10, activation="relu")`` and a
-10-class output that the loss reads correctly. The custom check builds the model (it never
-trains it) and names each mistake, in particular the classic one of feeding raw scores (a linear
+10-class output that the loss reads correctly. The custom check's describe step builds the model
+(it never trains it) and records it as plain data; its judge names each mistake, in particular the classic one of feeding raw scores (a linear
 output) to a loss that expects probabilities.
 
 Introduced in lesson 09.
@@ -15,14 +15,19 @@ Introduced in lesson 09.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from dlcourse.exercises.answers.lesson09 import count_params  # the notebook's answers
 from dlcourse.exercises.core import Case, Exercise, Misconception, lesson, register
+from dlcourse.exercises.described_models import dense_layers, effective_activations, honesty_problem
 from dlcourse.exercises.feedback import CaseResult
-from dlcourse.exercises.keras_models import activation_name, call_builder, first_problem, skipped
+from dlcourse.exercises.keras_models import describe_builder, first_problem, skipped
 
 lesson("09", "Capacity and non-linearity")
+
+#: The learning rate exercise 09.build_relu_model asks for (with Adam and the accuracy metric).
+LEARNING_RATE = 0.005
 
 
 register(Exercise(
@@ -75,41 +80,25 @@ def build_relu_model() -> Any:
     return model
 
 
-def loss_reads_logits(model: Any) -> tuple[str, bool | None]:
-    """The compiled loss's name and its ``from_logits`` setting (None when it cannot be told)."""
-    loss = model.loss
-    if isinstance(loss, str):
-        return loss.lower(), False
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
-    config = {}
-    if hasattr(loss, "get_config"):
-        try:
-            config = loss.get_config() or {}
-        except (NotImplementedError, TypeError):
-            config = {}
-    from_logits = config.get("from_logits")
-    if from_logits is None:
-        from_logits = getattr(loss, "from_logits", None)
-    return str(name).lower(), from_logits
+def describe_relu_model(build: Callable[[], Any]) -> dict[str, Any]:
+    """The describe step: call ``build()`` and describe the model it returns, as plain data."""
+    return describe_builder(build, "build_relu_model")
 
 
-def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
-    """Build the learner's model and compare it with the lesson's ReLU model, part by part."""
+def judge_relu_model(description: dict[str, Any]) -> list[CaseResult]:
+    """Compare a described model with the lesson's ReLU model, part by part (never touches the model)."""
     parts = ["returns a Keras model", "input of 28 × 28 images", "hidden layer: 10 units", "hidden activation",
-             "output: 10 units", "output and loss agree", "compiled"]
-    model, problem = call_builder(build, "build_relu_model")
+             "output: 10 units", "output and loss agree", "compiled"]  # "compiled": Adam(0.005), accuracy
+    if "problem" in description:
+        return first_problem(parts, str(description["problem"]))
+    model = description["model"]
+    problem = honesty_problem(model)
     if problem is not None:
         return first_problem(parts, problem)
-    from dlcourse.seeding import import_keras  # noqa: PLC0415
-
-    keras = import_keras()
     results = [CaseResult.ok(parts[0])]
-    try:
-        shape = tuple(model.input_shape)[1:]
-    except (AttributeError, ValueError, TypeError):
-        shape = None
-    flatten = any(isinstance(layer, keras.layers.Flatten) for layer in model.layers)
-    if shape in ((784,),) or (shape == (28, 28) and flatten):
+    shape = None if model["input_shape"] is None else tuple(model["input_shape"])
+    flatten = any(layer["class"] == "Flatten" for layer in model["layers"])
+    if shape == (784,) or (shape == (28, 28) and flatten):
         results.append(CaseResult.ok(parts[1]))
     elif shape == (28, 28):
         results.append(CaseResult.wrong(parts[1], "the input is 28 × 28 but no `Flatten` follows it: a Dense layer "
@@ -117,20 +106,19 @@ def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
     else:
         results.append(CaseResult.wrong(parts[1], f"your input shape is {shape}; start with `keras.Input((28, 28))` "
                                         "and `keras.layers.Flatten()`"))
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    dense = dense_layers(model)
     if len(dense) != 2:
         results.append(CaseResult.wrong(parts[2], f"your model has {len(dense)} Dense layers; this one has two: "
                                         "the hidden layer and the output layer"))
         return results + skipped(parts[3:], "not checked: fix the number of Dense layers first")
-    hidden, output = dense
-    if hidden.units == 10:
+    (hidden, output), (hidden_act, output_act) = dense, effective_activations(model)
+    if hidden["units"] == 10:
         results.append(CaseResult.ok(parts[2]))
-    elif hidden.units == 1:
+    elif hidden["units"] == 1:
         results.append(CaseResult.wrong(parts[2], "your hidden layer has 1 unit, the bottleneck of the first model; "
                                         "this one has 10"))
     else:
-        results.append(CaseResult.wrong(parts[2], f"your hidden layer has {hidden.units} units, expected 10"))
-    hidden_act = activation_name(hidden)
+        results.append(CaseResult.wrong(parts[2], f"your hidden layer has {hidden['units']} units, expected 10"))
     if hidden_act == "relu":
         results.append(CaseResult.ok(parts[3]))
     elif hidden_act == "linear":
@@ -138,16 +126,43 @@ def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
                                         "collapse into one linear map. Use `activation=\"relu\"`"))
     else:
         results.append(CaseResult.wrong(parts[3], f"your hidden activation is '{hidden_act}', expected 'relu'"))
-    results.append(CaseResult.ok(parts[4]) if output.units == 10 else
-                   CaseResult.wrong(parts[4], f"your output layer has {output.units} units; one per class: 10"))
-    if not getattr(model, "compiled", False):
+    results.append(CaseResult.ok(parts[4]) if output["units"] == 10 else
+                   CaseResult.wrong(parts[4], f"your output layer has {output['units']} units; one per class: 10"))
+    if not model["compiled"]:
         results.append(CaseResult.skipped(parts[5], "not checked: the model is not compiled"))
         results.append(CaseResult.wrong(parts[6], "call `model.compile(optimizer=..., loss=..., metrics=[\"accuracy\"])` "
                                         "before returning the model"))
         return results
-    results.append(_check_output_and_loss(activation_name(output), *loss_reads_logits(model), label=parts[5]))
-    results.append(CaseResult.ok(parts[6]))
+    loss = model["loss"]
+    if not loss["keras"]:
+        results.append(CaseResult.wrong(parts[5], f"your loss `{loss['name']}` is a function of your own; use Keras' "
+                                        "\"sparse_categorical_crossentropy\""))
+    else:
+        results.append(_check_output_and_loss(output_act, loss["name"], loss["from_logits"], label=parts[5]))
+    results.append(_check_compile_settings(model["optimizer"], model["metrics"], parts[6]))
     return results
+
+
+def _check_compile_settings(optimizer: dict[str, Any], metrics: list[str], label: str) -> CaseResult:
+    """Adam at :data:`LEARNING_RATE` and the accuracy metric, as the exercise asks."""
+    if optimizer["class"] != "Adam" or not optimizer["keras"]:
+        return CaseResult.wrong(label, f"your optimizer is {optimizer['class']}; the exercise asks for "
+                                f"`keras.optimizers.Adam(learning_rate={LEARNING_RATE:g})`")
+    rate = optimizer["learning_rate"]
+    if not isinstance(rate, (int, float)) or not math.isclose(rate, LEARNING_RATE, rel_tol=1e-5):
+        default = " (Adam's default: create `keras.optimizers.Adam(learning_rate=...)` yourself)" \
+            if isinstance(rate, (int, float)) and math.isclose(rate, 0.001, rel_tol=1e-5) else ""
+        return CaseResult.wrong(label, f"your learning rate is {rate}{default}; the exercise asks for "
+                                f"{LEARNING_RATE:g}")
+    if not any(name in ("accuracy", "acc", "sparse_categorical_accuracy") for name in metrics):
+        return CaseResult.wrong(label, "pass `metrics=[\"accuracy\"]` to `compile`, so training reports accuracy "
+                                "like the lesson's models")
+    return CaseResult.ok(label)
+
+
+def check_relu_model(build: Callable[[], Any]) -> list[CaseResult]:
+    """Describe what ``build()`` returns and judge it: the check of ``09.build_relu_model`` in one process."""
+    return judge_relu_model(describe_relu_model(build))
 
 
 def _check_output_and_loss(output_act: str, loss: str, from_logits: bool | None, label: str) -> CaseResult:
@@ -174,7 +189,8 @@ register(Exercise(
     title="Build the ReLU model",
     target="build_relu_model",
     reference=build_relu_model,
-    custom=check_relu_model,
+    describe=describe_relu_model,
+    custom=judge_relu_model,
     custom_points=7.0,
     time_limit=60.0,
     hints=[

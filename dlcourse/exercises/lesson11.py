@@ -10,6 +10,10 @@ cure for overfitting that was not used.
 Every target is on the **validation loss**, the held-out points the Playground shows and the
 learner tunes on. The test points (fresh draws, never shown) give one final score at the end
 of the lesson, :func:`final_scores`, and are never reported by a check.
+
+Each check is split in two: :func:`describe_config` (run where the learner's code runs) turns the
+answer into the configuration's plain settings; the judge rebuilds and validates the
+configuration from those settings and trains it, outside the learner's process.
 """
 
 from __future__ import annotations
@@ -139,15 +143,46 @@ def final_scores(answers: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _checked(function: Callable[[Any], list[CaseResult]]) -> Callable[[Any], list[CaseResult]]:
-    def check(answer: Any) -> list[CaseResult]:
-        try:
-            config = as_config(answer)
-        except _NotAConfig as exc:
-            return [CaseResult.wrong("your configuration", str(exc), points=4.0)]
+def describe_config(answer: Any) -> dict[str, Any]:
+    """The describe step of every challenge: the answer's settings as a plain dict
+    (``{"config": ...}``), or ``{"problem": message}`` when it is not a Playground configuration."""
+    try:
+        return {"config": as_config(answer).to_dict()}
+    except _NotAConfig as exc:
+        return {"problem": str(exc)}
+
+
+def _judged(function: Callable[[Any], list[CaseResult]]) -> Callable[[dict[str, Any]], list[CaseResult]]:
+    """A challenge's judge: rebuilds (and so validates) the described configuration, then ``function``
+    trains it with the package's own engine. Never touches the learner's object."""
+    from dlcourse.playground.config import ConfigError, PlaygroundConfig  # noqa: PLC0415
+
+    def judge(description: dict[str, Any]) -> list[CaseResult]:
+        problem = description.get("problem")
+        if problem is None:
+            try:
+                config = PlaygroundConfig.from_dict(dict(description["config"]))
+            except (ConfigError, TypeError, ValueError) as exc:
+                problem = f"your settings are not a valid Playground configuration: {exc}"
+        if problem is not None:
+            return [CaseResult.wrong("your configuration", str(problem), points=4.0)]
         return function(config)
 
+    judge.__doc__ = function.__doc__
+    judge.__name__ = function.__name__
+    return judge
+
+
+def _checked(function: Callable[[Any], list[CaseResult]]) -> Callable[[Any], list[CaseResult]]:
+    """``check(answer)``: describe the answer and judge it, the whole check in one process; the judge
+    itself is the ``judge`` attribute, which the exercise registers."""
+    judge = _judged(function)
+
+    def check(answer: Any) -> list[CaseResult]:
+        return judge(describe_config(answer))
+
     check.__doc__ = function.__doc__
+    check.judge = judge  # type: ignore[attr-defined]
     return check
 
 
@@ -193,7 +228,8 @@ def check_xor(config) -> list[CaseResult]:
 
 
 register(Exercise(
-    name="11.xor_few_neurons", title="XOR with few neurons", target="xor_config", custom=check_xor,
+    name="11.xor_few_neurons", title="XOR with few neurons", target="xor_config",
+    describe=describe_config, custom=check_xor.judge,
     reference=xor_solution, custom_points=4.0, time_limit=60.0,
     hints=[
         "One line cannot separate XOR, so you need a hidden layer; each hidden neuron can draw one line.",
@@ -231,7 +267,8 @@ def check_spiral(config) -> list[CaseResult]:
 
 
 register(Exercise(
-    name="11.spiral", title="Make the spiral work", target="spiral_config", custom=check_spiral,
+    name="11.spiral", title="Make the spiral work", target="spiral_config",
+    describe=describe_config, custom=check_spiral.judge,
     reference=spiral_solution, custom_points=4.0, time_limit=60.0,
     hints=[
         "The default network [4, 2] is too small for two interleaved spirals: watch its neuron maps stay simple.",
@@ -288,7 +325,8 @@ def check_overfitting(config) -> list[CaseResult]:
 
 
 register(Exercise(
-    name="11.cure_overfitting", title="Cure overfitting", target="cured_config", custom=check_overfitting,
+    name="11.cure_overfitting", title="Cure overfitting", target="cured_config",
+    describe=describe_config, custom=check_overfitting.judge,
     reference=overfitting_solution, custom_points=4.0, time_limit=60.0,
     hints=[
         "Start from OVERFIT_SETUP and add one cure; the check keeps the data and the network fixed.",
@@ -327,7 +365,8 @@ def check_optimizer(config) -> list[CaseResult]:
 
 
 register(Exercise(
-    name="11.choose_optimizer", title="Choose an optimizer", target="fast_config", custom=check_optimizer,
+    name="11.choose_optimizer", title="Choose an optimizer", target="fast_config",
+    describe=describe_config, custom=check_optimizer.judge,
     reference=optimizer_solution, custom_points=4.0, time_limit=60.0,
     hints=[
         "The check keeps the data and the network fixed; only optimizer and learning_rate matter.",
