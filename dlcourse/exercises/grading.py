@@ -45,6 +45,7 @@ OK = "ok"
 NO_SANDBOX = "ok (no sandbox)"
 _MAX_COLLECTED = 64 * 1024 * 1024  # bytes of one exercise's collected data
 _MAX_RECORD = 2 * 1024 * 1024  # bytes of the run record and of an origin record
+_KERNEL_START = 300.0  # seconds a kernel may take to become ready (minutes on a machine at load 25)
 _CELL_STATUSES = {"ok", "error", "timeout", "stuck", "died", "not run"}
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -201,6 +202,8 @@ def _run_record(data: bytes | None, cells: int) -> dict[str, Any] | None:
             return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in record["collect"].items()):
         return None
+    if not isinstance(record.get("problem", ""), str):
+        return None
     return record
 
 
@@ -299,9 +302,9 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         cell = nb.labels[nb.answer_cell[name]].split("(")[-1].rstrip(")")
         row.flags += [f"{name}: {flag.replace('(line', f'({cell}, line')}" for flag in scan_source(source)]
     collect_seconds = {e.name: 20.0 + e.time_limit * max(1, len(e.cases)) for e in exercises}
-    job = {"cells": nb.cells, "cell_timeout": cell_timeout,
+    job = {"cells": nb.cells, "cell_timeout": cell_timeout, "kernel_start_seconds": _KERNEL_START,
            "exercises": [{"name": e.name, "seconds": collect_seconds[e.name]} for e in exercises]}
-    wall = 120.0 + 2 * cell_timeout * min(len(nb.cells), 10) + 2 * sum(collect_seconds.values())
+    wall = 120.0 + 2 * _KERNEL_START + 2 * cell_timeout * min(len(nb.cells), 10) + 2 * sum(collect_seconds.values())
     limits = limits or sandbox.Limits(wall_seconds=wall, uid=uid)
     limits.uid = uid
     with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as temporary:
@@ -319,6 +322,9 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
                       f"the run ended without its record (exit status {result.returncode}"
                       + (f": {result.stderr.strip().splitlines()[-1][:200]}" if result.stderr.strip() else "") + ")")
             row.status = f"error: {reason}"
+            return
+        if record.get("problem"):  # the runner could not finish (e.g. no kernel started): not graded
+            row.status = f"error: the grading run stopped early: {record['problem'][:200]}"
             return
         _score(row, exercises, nb, record, out, cell_timeout)
 
