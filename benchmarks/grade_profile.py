@@ -42,8 +42,11 @@ from dlcourse.exercises.notebooks import read  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _profile(folder: Path, jobs: int) -> list[dict[str, float]]:
-    """Grade every submission under ``folder``; one dict of step seconds per submission."""
+def _profile(folder: Path, jobs: int, package: Path | None) -> list[dict[str, float]]:
+    """Grade every submission under ``folder``; one dict of step seconds per submission.
+
+    ``package``: the prepared package copy the sandboxes see (None: the package itself).
+    """
     released = grading.released_notebooks(REPO / "course")
     records: dict[str, dict] = {}
     real_run = sandbox.run
@@ -65,7 +68,8 @@ def _profile(folder: Path, jobs: int) -> list[dict[str, float]]:
         def one(path: Path) -> None:
             started = time.time()
             seen = set(records)
-            row = grading.grade_notebook(path, released, root=folder, uid=100_000 + 64 * (os.getpid() % 1000))
+            row = grading.grade_notebook(path, released, root=folder, uid=100_000 + 64 * (os.getpid() % 1000),
+                                         package=package)
             done = time.time()
             key = next((k for k in records if k not in seen), None)
             entry = records.get(key or "", {})
@@ -100,27 +104,47 @@ def _profile(folder: Path, jobs: int) -> list[dict[str, float]]:
     return steps
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=6, help="submissions (default 6)")
-    parser.add_argument("--jobs", type=int, default=1, help="graded at once (default 1)")
-    parser.add_argument("--lesson", choices=["01", "08"], default="01")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="dlcourse-profile-") as temporary:
-        folder = Path(temporary) / "class"
-        (grade_class.make_class if args.lesson == "01" else grade_class.make_class_08)(folder, args.n)
-        load_before = os.getloadavg()
-        started = time.perf_counter()
-        steps = _profile(folder, args.jobs)
-        seconds = time.perf_counter() - started
-        load_after = os.getloadavg()
-    print(f"lesson {args.lesson}: {len(steps)} submissions, --jobs {args.jobs}, {seconds:.1f} s in all; "
-          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+def _table(title: str, steps: list[dict[str, float]]) -> None:
+    print(title)
     if steps:
         print(f"  {'step':<24} {'median s':>9} {'mean s':>8} {'max s':>7}")
         for key in steps[0]:
             values = [s[key] for s in steps]
             print(f"  {key:<24} {statistics.median(values):9.2f} {statistics.fmean(values):8.2f} {max(values):7.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=6, help="submissions (default 6)")
+    parser.add_argument("--jobs", type=int, default=1, help="graded at once (default 1)")
+    parser.add_argument("--lesson", choices=["01", "08"], default="01")
+    parser.add_argument("--compare", action="store_true",
+                        help="grade each submission twice, alternating the package itself and the prepared copy "
+                             "with bytecode (dlcourse grade's default), so both see the same load")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="dlcourse-profile-") as temporary:
+        folder = Path(temporary) / "class"
+        (grade_class.make_class if args.lesson == "01" else grade_class.make_class_08)(folder, args.n)
+        package = sandbox.prepare_package(Path(temporary) / "package")
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        results: dict[str, list[dict[str, float]]] = {"the package itself": [], "prepared copy": []}
+        if args.compare:
+            for index, path in enumerate(grading.submissions(folder)):
+                one = Path(temporary) / f"one_{index}"
+                (one / path.parent.name).mkdir(parents=True)
+                (one / path.parent.name / path.name).write_bytes(path.read_bytes())
+                results["the package itself"] += _profile(one, 1, None)
+                results["prepared copy"] += _profile(one, 1, package)
+        else:
+            results["prepared copy"] = _profile(folder, args.jobs, package)
+        seconds = time.perf_counter() - started
+        load_after = os.getloadavg()
+    print(f"lesson {args.lesson}: {args.n} submissions, --jobs {args.jobs}, {seconds:.1f} s in all; "
+          f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+    for title, steps in results.items():
+        if steps:
+            _table(f"sandbox sees {title} ({len(steps)} gradings):", steps)
     return 0
 
 

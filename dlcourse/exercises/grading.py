@@ -257,16 +257,17 @@ def _events(folder: Path, cells: dict[tuple[int, int], str]) -> list[str]:
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
                    root: Path | None = None, isolated: bool = True, uid: int = 100_000,
-                   limits: Any = None) -> GradeRow:
+                   limits: Any = None, package: Path | None = None) -> GradeRow:
     """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``).
 
-    Never raises: whatever goes wrong with this file is the row's ``status``.
+    ``package``: the copy of the package the sandbox sees (:func:`~dlcourse.exercises.sandbox.prepare_package`;
+    default: the package itself). Never raises: whatever goes wrong with this file is the row's ``status``.
     """
     started = time.perf_counter()
     path = Path(path)
     row = GradeRow(str(path.relative_to(root)) if root else str(path))
     try:
-        _grade(path, released, cell_timeout, row, isolated, uid, limits)
+        _grade(path, released, cell_timeout, row, isolated, uid, limits, package)
     except Exception as exc:  # noqa: BLE001 - one bad file is a row, never a crash
         row.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
         row.scores = {name: 0.0 for name in row.scores}
@@ -277,7 +278,7 @@ def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode],
 
 
 def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float, row: GradeRow,
-           isolated: bool, uid: int, limits: Any) -> None:  # noqa: PLR0913
+           isolated: bool, uid: int, limits: Any, package: Path | None = None) -> None:  # noqa: PLR0913
     from dlcourse import paths  # noqa: PLC0415
     from dlcourse.exercises import sandbox  # noqa: PLC0415
     from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
@@ -314,7 +315,7 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         _copy_font_cache(private / "home" / ".cache" / "matplotlib")
         _write_extra_inputs(exercises, private / "extra")
         result = sandbox.run(private, [sys.executable, "-m", "dlcourse.exercises.kernel"], limits,
-                             data=paths.data_override() or paths.dataset_cache(), isolated=isolated)
+                             data=paths.data_override() or paths.dataset_cache(), isolated=isolated, package=package)
         out = private / "out"
         record = _run_record(_read_capped(out / "run.json", _MAX_RECORD), len(nb.cells))
         if record is None:
@@ -449,19 +450,25 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
     for uid in sandbox_uids(jobs):
         slots.put(uid)
 
-    def one(path: Path) -> GradeRow:
-        uid = slots.get()
-        try:
-            row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid)
-        finally:
-            slots.put(uid)
-        if progress is not None:
-            print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress,
-                  flush=True)
-        return row
+    with tempfile.TemporaryDirectory(prefix="dlcourse-grade-package-") as prepared:
+        from dlcourse.exercises.sandbox import prepare_package  # noqa: PLC0415
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, files))
+        package = prepare_package(prepared) if isolated and files else None  # bytecode compiled once, not per kernel
+
+        def one(path: Path) -> GradeRow:
+            uid = slots.get()
+            try:
+                row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid,
+                                     package=package)
+            finally:
+                slots.put(uid)
+            if progress is not None:
+                print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress,
+                      flush=True)
+            return row
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(one, files))
 
 
 def _cell(value: str) -> str:
