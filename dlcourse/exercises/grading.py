@@ -38,8 +38,8 @@ import nbformat
 from dlcourse.exercises.notebooks import ANSWER, CHECK, cell_role, lesson_of, read
 from dlcourse.exercises.scan import scan_source
 
-__all__ = ["GradeRow", "Rebuilt", "check_outputs", "grade_folder", "grade_notebook", "load_extra_tests", "main",
-           "rebuild", "write_csv", "write_feedback"]
+__all__ = ["GradeRow", "Rebuilt", "check_outputs", "default_jobs", "grade_folder", "grade_notebook",
+           "load_extra_tests", "main", "rebuild", "write_csv", "write_feedback"]
 
 OK = "ok"
 NO_SANDBOX = "ok (no sandbox)"
@@ -412,12 +412,12 @@ def submissions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+def default_jobs() -> int:
+    """Notebooks graded at once by default: the CPUs this process can use (its affinity and its
+    cgroup quota, :func:`dlcourse.cpus.usable_cpus`)."""
+    from dlcourse.cpus import usable_cpus  # noqa: PLC0415
+
+    return usable_cpus()
 
 
 def sandbox_uids(jobs: int) -> range:
@@ -432,7 +432,7 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
                  isolated: bool = True) -> list[GradeRow]:
     """Grade every notebook under ``folder``; returns one row per file, in file order.
 
-    ``jobs`` notebooks are graded at once (default: the usable CPUs), each in its own sandbox
+    ``jobs`` notebooks are graded at once (default: :func:`default_jobs`), each in its own sandbox
     with its own unprivileged user. Extra tests are loaded in this process only: the sandbox
     receives their inputs, never their files.
     """
@@ -445,7 +445,7 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
     load_extra_tests(extra_tests)
     released = released_notebooks(course_path)
     files = submissions(folder)
-    jobs = max(1, jobs or usable_cpus())
+    jobs = max(1, jobs or default_jobs())
     slots: queue.Queue[int] = queue.Queue()
     for uid in sandbox_uids(jobs):
         slots.put(uid)
