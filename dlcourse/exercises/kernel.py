@@ -15,7 +15,8 @@
    :class:`~dlcourse.exercises.collected.Collected` **data** (outputs on the check inputs, never a
    verdict) to ``out/``, with where the answer object comes from. A collection that hangs is
    killed from here, and replayed without it;
-4. writes ``out/run.json``: how every cell ended.
+4. writes ``out/run.json``: how every cell ended, and why the run stopped early if it did
+   (a kernel that never became ready): the grader reports that row as not graded.
 
 Nothing here decides a score. Everything in ``out/`` is written by processes the submission
 controls, so the grader reads it as hostile data (size caps, strict parsing) and judges it itself.
