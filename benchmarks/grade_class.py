@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlcourse.exercises.grading import grade_folder, write_csv
+from dlcourse.exercises.grading import default_jobs, grade_folder, write_csv
 from dlcourse.exercises.notebooks import ANSWER, exercise_cells, read
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n01", type=int, default=100, help="lesson-01 submissions (default 100)")
     parser.add_argument("--n08", type=int, default=30, help="lesson-08 submissions (default 30)")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: usable CPUs)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: dlcourse grade's)")
     parser.add_argument("--keep", help="write the submissions and grades.csv here instead of a temporary folder")
     args = parser.parse_args(argv)
-    jobs = args.jobs or len(os.sched_getaffinity(0))
+    jobs = args.jobs or default_jobs()
     with tempfile.TemporaryDirectory(prefix="dlcourse-class-") as temporary:
         root = Path(args.keep or temporary)
         if args.n01:

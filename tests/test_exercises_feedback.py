@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
+import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -156,6 +159,79 @@ def test_time_limit_also_works_off_the_main_thread():
     thread.join(10)
     assert result == {"stopped": True}
     assert call_with_time_limit(lambda x: x + 1, (1,), seconds=1) == 2
+
+
+_NESTED_SWALLOWERS = textwrap.dedent("""
+    import sys, time
+    from dlcourse.exercises import timelimit
+
+    def two_deep():
+        while True:
+            try:
+                while True:
+                    try:
+                        while True:
+                            pass
+                    except BaseException:
+                        pass
+            except BaseException:
+                pass
+
+    def three_deep():
+        while True:
+            try:
+                two_deep()
+            except BaseException:
+                pass
+
+    def loops_in_its_handler():
+        try:
+            while True: pass
+        except BaseException:
+            while True:
+                try:
+                    [None for _ in iter(int, 1)]
+                except:
+                    pass
+""")
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="the alarm path is POSIX only")
+def test_nested_handlers_that_swallow_the_time_limit_cannot_hang_a_check():
+    program = _NESTED_SWALLOWERS + textwrap.dedent("""
+        for func in (two_deep, three_deep, loops_in_its_handler):
+            started = time.monotonic()
+            try:
+                timelimit.call_with_time_limit(func, seconds=0.3)
+            except timelimit.TimeLimitExceeded as exc:
+                print(func.__name__, "stopped", round(time.monotonic() - started, 1), exc, flush=True)
+        print("trace", sys.gettrace(), timelimit.call_with_time_limit(lambda x: x + 1, (1,), seconds=1))
+    """)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[:2] for line in lines[:3]] == [["two_deep", "stopped"], ["three_deep", "stopped"],
+                                                         ["loops_in_its_handler", "stopped"]], done.stdout
+    assert all(float(line.split()[2]) < 5 for line in lines[:3]), done.stdout
+    assert lines[3] == "trace None 2"
+    assert time.monotonic() - started < 60
+
+
+def test_a_check_that_cannot_be_stopped_says_so_to_the_learner():
+    # Off the main thread only the watchdog can stop it, and two nested handlers can keep its
+    # stop; after the hard deadline the learner reads why, and what to do.
+    program = _NESTED_SWALLOWERS + textwrap.dedent("""
+        import os, threading
+        timelimit.HARD_DEADLINE = 0.5
+        threading.Thread(target=timelimit.call_with_time_limit, args=(two_deep,), kwargs={"seconds": 0.2},
+                         daemon=True).start()
+        time.sleep(4)
+        os._exit(0)
+    """)
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert "`two_deep` is still running" in done.stderr, done.stderr
+    assert "except BaseException" in done.stderr and "Restart the kernel" in done.stderr
 
 
 def test_sys_exit_and_input_mutation_are_feedback_not_crashes():

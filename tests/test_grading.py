@@ -19,6 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dlcourse.exercises import grading, sandbox
+from dlcourse.exercises import kernel as kernel_runner
 from dlcourse.exercises.core import lesson_exercises
 from dlcourse.exercises.grading import GradeRow, feedback_path, grade_folder, sandbox_uids, write_csv
 from dlcourse.exercises.notebooks import ANSWER, CHECK, exercise_cells, read, tag_cells
@@ -373,6 +375,35 @@ def test_a_learners_check_is_not_hung_by_a_loop_that_swallows_the_time_limit():
     with pytest.raises(TimeLimitExceeded):
         call_with_time_limit(swallow, seconds=0.3)
     assert time.monotonic() - started < 5
+
+
+def test_a_runner_whose_kernel_never_answers_leaves_a_record_that_says_so(tmp_path, monkeypatch):
+    # On a machine at load 25 a kernel took longer than the runner waited, and the row had no
+    # record (issue 17). Now the runner tries twice, and its record names the problem.
+    attempts = []
+
+    def never_ready(folder, number, ready_seconds):
+        attempts.append(folder)
+        raise RuntimeError(f"Kernel didn't respond in {ready_seconds:g} seconds")
+
+    monkeypatch.setattr(kernel_runner, "_Kernel", never_ready)
+    monkeypatch.chdir(tmp_path)
+    record = kernel_runner._run_job({"cells": ["x = 1", "y = 2"], "cell_timeout": 30, "kernel_start_seconds": 300,
+                                     "exercises": [{"name": "01.weighted_sum", "seconds": 30}]})
+    assert len(attempts) == 2
+    assert record["problem"].startswith("KernelStartError: the kernel did not start in 2 x 300 s"), record
+    assert [c["status"] for c in record["cells"]] == ["not run", "not run"] and record["collect"] == {}
+
+
+def test_a_run_that_stops_early_is_a_row_that_names_the_problem(tmp_path):
+    # One process allowed: the runner cannot start its kernel at all. The row is not graded and says why.
+    if bwrap_problem() is not None and not REQUIRE_SANDBOX:
+        pytest.skip(f"no sandbox here: {bwrap_problem()}")
+    nbformat.write(_submission(SOLUTION_01), tmp_path / "01_neuron.ipynb")
+    row = grading.grade_notebook(tmp_path / "01_neuron.ipynb", grading.released_notebooks(COURSE), root=tmp_path,
+                                 uid=sandbox_uids(1)[0], limits=sandbox.Limits(processes=1, wall_seconds=300))
+    assert row.status.startswith("error: the grading run stopped early: "), row.status
+    assert not row.graded and row.total == 0
 
 
 def test_feedback_names_cannot_collide(tmp_path):

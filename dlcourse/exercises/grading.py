@@ -38,13 +38,14 @@ import nbformat
 from dlcourse.exercises.notebooks import ANSWER, CHECK, cell_role, lesson_of, read
 from dlcourse.exercises.scan import scan_source
 
-__all__ = ["GradeRow", "Rebuilt", "check_outputs", "grade_folder", "grade_notebook", "load_extra_tests", "main",
-           "rebuild", "write_csv", "write_feedback"]
+__all__ = ["GradeRow", "Rebuilt", "check_outputs", "default_jobs", "grade_folder", "grade_notebook",
+           "load_extra_tests", "main", "rebuild", "write_csv", "write_feedback"]
 
 OK = "ok"
 NO_SANDBOX = "ok (no sandbox)"
 _MAX_COLLECTED = 64 * 1024 * 1024  # bytes of one exercise's collected data
 _MAX_RECORD = 2 * 1024 * 1024  # bytes of the run record and of an origin record
+_KERNEL_START = 300.0  # seconds a kernel may take to become ready (minutes on a machine at load 25)
 _CELL_STATUSES = {"ok", "error", "timeout", "stuck", "died", "not run"}
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -201,6 +202,8 @@ def _run_record(data: bytes | None, cells: int) -> dict[str, Any] | None:
             return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in record["collect"].items()):
         return None
+    if not isinstance(record.get("problem", ""), str):
+        return None
     return record
 
 
@@ -254,16 +257,17 @@ def _events(folder: Path, cells: dict[tuple[int, int], str]) -> list[str]:
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
                    root: Path | None = None, isolated: bool = True, uid: int = 100_000,
-                   limits: Any = None) -> GradeRow:
+                   limits: Any = None, package: Path | None = None) -> GradeRow:
     """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``).
 
-    Never raises: whatever goes wrong with this file is the row's ``status``.
+    ``package``: the copy of the package the sandbox sees (:func:`~dlcourse.exercises.sandbox.prepare_package`;
+    default: the package itself). Never raises: whatever goes wrong with this file is the row's ``status``.
     """
     started = time.perf_counter()
     path = Path(path)
     row = GradeRow(str(path.relative_to(root)) if root else str(path))
     try:
-        _grade(path, released, cell_timeout, row, isolated, uid, limits)
+        _grade(path, released, cell_timeout, row, isolated, uid, limits, package)
     except Exception as exc:  # noqa: BLE001 - one bad file is a row, never a crash
         row.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
         row.scores = {name: 0.0 for name in row.scores}
@@ -274,7 +278,7 @@ def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode],
 
 
 def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float, row: GradeRow,
-           isolated: bool, uid: int, limits: Any) -> None:  # noqa: PLR0913
+           isolated: bool, uid: int, limits: Any, package: Path | None = None) -> None:  # noqa: PLR0913
     from dlcourse import paths  # noqa: PLC0415
     from dlcourse.exercises import sandbox  # noqa: PLC0415
     from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
@@ -299,9 +303,9 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         cell = nb.labels[nb.answer_cell[name]].split("(")[-1].rstrip(")")
         row.flags += [f"{name}: {flag.replace('(line', f'({cell}, line')}" for flag in scan_source(source)]
     collect_seconds = {e.name: 20.0 + e.time_limit * max(1, len(e.cases)) for e in exercises}
-    job = {"cells": nb.cells, "cell_timeout": cell_timeout,
+    job = {"cells": nb.cells, "cell_timeout": cell_timeout, "kernel_start_seconds": _KERNEL_START,
            "exercises": [{"name": e.name, "seconds": collect_seconds[e.name]} for e in exercises]}
-    wall = 120.0 + 2 * cell_timeout * min(len(nb.cells), 10) + 2 * sum(collect_seconds.values())
+    wall = 120.0 + 2 * _KERNEL_START + 2 * cell_timeout * min(len(nb.cells), 10) + 2 * sum(collect_seconds.values())
     limits = limits or sandbox.Limits(wall_seconds=wall, uid=uid)
     limits.uid = uid
     with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as temporary:
@@ -311,7 +315,7 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
         _copy_font_cache(private / "home" / ".cache" / "matplotlib")
         _write_extra_inputs(exercises, private / "extra")
         result = sandbox.run(private, [sys.executable, "-m", "dlcourse.exercises.kernel"], limits,
-                             data=paths.data_override() or paths.dataset_cache(), isolated=isolated)
+                             data=paths.data_override() or paths.dataset_cache(), isolated=isolated, package=package)
         out = private / "out"
         record = _run_record(_read_capped(out / "run.json", _MAX_RECORD), len(nb.cells))
         if record is None:
@@ -319,6 +323,9 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
                       f"the run ended without its record (exit status {result.returncode}"
                       + (f": {result.stderr.strip().splitlines()[-1][:200]}" if result.stderr.strip() else "") + ")")
             row.status = f"error: {reason}"
+            return
+        if record.get("problem"):  # the runner could not finish (e.g. no kernel started): not graded
+            row.status = f"error: the grading run stopped early: {record['problem'][:200]}"
             return
         _score(row, exercises, nb, record, out, cell_timeout)
 
@@ -405,12 +412,12 @@ def submissions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+def default_jobs() -> int:
+    """Notebooks graded at once by default: the CPUs this process can use (its affinity and its
+    cgroup quota, :func:`dlcourse.cpus.usable_cpus`)."""
+    from dlcourse.cpus import usable_cpus  # noqa: PLC0415
+
+    return usable_cpus()
 
 
 def sandbox_uids(jobs: int) -> range:
@@ -425,7 +432,7 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
                  isolated: bool = True) -> list[GradeRow]:
     """Grade every notebook under ``folder``; returns one row per file, in file order.
 
-    ``jobs`` notebooks are graded at once (default: the usable CPUs), each in its own sandbox
+    ``jobs`` notebooks are graded at once (default: :func:`default_jobs`), each in its own sandbox
     with its own unprivileged user. Extra tests are loaded in this process only: the sandbox
     receives their inputs, never their files.
     """
@@ -438,24 +445,30 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
     load_extra_tests(extra_tests)
     released = released_notebooks(course_path)
     files = submissions(folder)
-    jobs = max(1, jobs or usable_cpus())
+    jobs = max(1, jobs or default_jobs())
     slots: queue.Queue[int] = queue.Queue()
     for uid in sandbox_uids(jobs):
         slots.put(uid)
 
-    def one(path: Path) -> GradeRow:
-        uid = slots.get()
-        try:
-            row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid)
-        finally:
-            slots.put(uid)
-        if progress is not None:
-            print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress,
-                  flush=True)
-        return row
+    with tempfile.TemporaryDirectory(prefix="dlcourse-grade-package-") as prepared:
+        from dlcourse.exercises.sandbox import prepare_package  # noqa: PLC0415
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, files))
+        package = prepare_package(prepared) if isolated and files else None  # bytecode compiled once, not per kernel
+
+        def one(path: Path) -> GradeRow:
+            uid = slots.get()
+            try:
+                row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid,
+                                     package=package)
+            finally:
+                slots.put(uid)
+            if progress is not None:
+                print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status} ({row.seconds:.1f} s)", file=progress,
+                      flush=True)
+            return row
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(one, files))
 
 
 def _cell(value: str) -> str:

@@ -15,7 +15,8 @@
    :class:`~dlcourse.exercises.collected.Collected` **data** (outputs on the check inputs, never a
    verdict) to ``out/``, with where the answer object comes from. A collection that hangs is
    killed from here, and replayed without it;
-4. writes ``out/run.json``: how every cell ended.
+4. writes ``out/run.json``: how every cell ended, and why the run stopped early if it did
+   (a kernel that never became ready): the grader reports that row as not graded.
 
 Nothing here decides a score. Everything in ``out/`` is written by processes the submission
 controls, so the grader reads it as hostile data (size caps, strict parsing) and judges it itself.
@@ -225,18 +226,22 @@ _GRACE = 10.0  # seconds an interrupted cell has to stop before its kernel is ki
 class _Kernel:
     """One IPython kernel over the ipc transport, with cells run under a time limit."""
 
-    def __init__(self, folder: Path, number: int) -> None:
+    def __init__(self, folder: Path, number: int, ready_seconds: float = 300.0) -> None:
         from jupyter_client import KernelManager  # noqa: PLC0415
 
         self.number = number
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         self.manager = KernelManager(transport="ipc", ip=str(folder / "k"),
                                      connection_file=str(folder / "kernel.json"))
         self.manager.start_kernel(cwd=str(Path.cwd() / "work"), env={**os.environ, _KERNEL_ENV: str(number)},
                                   extra_arguments=["--HistoryManager.enabled=False"])
         self.client = self.manager.blocking_client()
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=90)
+        try:
+            self.client.wait_for_ready(timeout=ready_seconds)
+        except BaseException:
+            self.close()
+            raise
 
     def execute(self, code: str, timeout: float) -> tuple[str, str, int]:
         """``(status, error, execution_count)``; status ``ok``, ``error``, ``timeout``, ``stuck``, ``died``."""
@@ -286,18 +291,46 @@ class _Kernel:
             pass
 
 
+class KernelStartError(RuntimeError):
+    """No kernel answered within its start time, twice (a very busy machine)."""
+
+
 def _run_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Run the job's cells and collections; the record of how each ended.
+
+    A failure of the runner itself (a kernel that never becomes ready, a lost connection) ends
+    the run early, and the record says so in ``problem``: the grader then reports that row as
+    not graded, naming the problem, instead of finding no record at all.
+    """
     runtime = Path.cwd() / "run"
     cells: list[str] = job["cells"]
     timeout = float(job["cell_timeout"])
+    ready_seconds = float(job.get("kernel_start_seconds", 300.0))
     results: list[dict[str, Any]] = [{"status": "not run", "error": "", "count": 0, "kernel": 0} for _ in cells]
+    collected: dict[str, str] = {}
     skipped: set[int] = set()
     restarts = 0
+    timings: dict[str, float] = {}  # seconds per step, for benchmarks/grade_profile.py (never judged)
     begin_cell = "import dlcourse.exercises.kernel as _dlcourse_k\n_dlcourse_k.begin()\ndel _dlcourse_k\n"
 
+    def new_kernel() -> _Kernel:
+        started = time.monotonic()
+        for attempt in range(2):  # a second try when the first kernel did not answer in time
+            try:
+                kernel = _Kernel(runtime / str(attempt), restarts, ready_seconds)
+                break
+            except RuntimeError as exc:  # jupyter_client: "Kernel didn't respond in N seconds"
+                error = exc
+        else:
+            raise KernelStartError(f"the kernel did not start in 2 x {ready_seconds:g} s ({error})")
+        timings["kernel start"] = timings.get("kernel start", 0.0) + time.monotonic() - started
+        return kernel
+
     def start(upto: int) -> _Kernel:
-        kernel = _Kernel(runtime, restarts)
+        kernel = new_kernel()
+        started = time.monotonic()
         kernel.execute(begin_cell, 120)
+        timings["begin"] = timings.get("begin", 0.0) + time.monotonic() - started
         for index in range(upto):  # replay what worked before the kernel was lost
             if index not in skipped and results[index]["status"] in ("ok", "error"):
                 status, _, count = kernel.execute(cells[index], timeout)
@@ -306,31 +339,43 @@ def _run_job(job: dict[str, Any]) -> dict[str, Any]:
                     skipped.add(index)
         return kernel
 
-    kernel = start(0)
-    for index, source in enumerate(cells):
-        status, error, count = kernel.execute(source, timeout)
-        results[index] = {"status": status, "error": error, "count": count, "kernel": kernel.number}
-        if status in ("stuck", "died"):
-            skipped.add(index)
-            kernel.close()
-            restarts += 1
+    problem = ""
+    kernel = None
+    try:
+        kernel = start(0)
+        for index, source in enumerate(cells):
+            started = time.monotonic()
+            status, error, count = kernel.execute(source, timeout)
+            results[index] = {"status": status, "error": error, "count": count, "kernel": kernel.number,
+                              "seconds": round(time.monotonic() - started, 3)}
+            if status in ("stuck", "died"):
+                skipped.add(index)
+                kernel.close()
+                restarts += 1
+                if restarts > 3:
+                    break
+                kernel = start(index + 1)
+        for exercise in job["exercises"]:
             if restarts > 3:
-                break
-            kernel = start(index + 1)
-    collected: dict[str, str] = {}
-    for exercise in job["exercises"]:
-        if restarts > 3:
-            collected[exercise["name"]] = "not run"
-            continue
-        code = f"__import__('dlcourse.exercises.kernel').exercises.kernel.collect_answer({exercise['name']!r})\n"
-        status, error, _ = kernel.execute(code, float(exercise["seconds"]))
-        collected[exercise["name"]] = status if status != "error" else f"error: {error}"
-        if status in ("stuck", "died"):
-            kernel.close()
-            restarts += 1
-            kernel = start(len(cells))
-    kernel.close()
-    return {"cells": results, "collect": collected, "restarts": restarts}
+                collected[exercise["name"]] = "not run"
+                continue
+            code = f"__import__('dlcourse.exercises.kernel').exercises.kernel.collect_answer({exercise['name']!r})\n"
+            started = time.monotonic()
+            status, error, _ = kernel.execute(code, float(exercise["seconds"]))
+            timings[f"collect {exercise['name']}"] = time.monotonic() - started
+            collected[exercise["name"]] = status if status != "error" else f"error: {error}"
+            if status in ("stuck", "died"):
+                kernel.close()
+                restarts += 1
+                kernel = start(len(cells))
+    except Exception as exc:  # noqa: BLE001 - the record must say what went wrong
+        problem = f"{type(exc).__name__}: {str(exc)[:300]}"
+    started = time.monotonic()
+    if kernel is not None:
+        kernel.close()
+    timings["close"] = time.monotonic() - started
+    return {"cells": results, "collect": collected, "restarts": restarts, "problem": problem,
+            "seconds": {key: round(value, 3) for key, value in timings.items()}}
 
 
 def main() -> int:
@@ -338,12 +383,18 @@ def main() -> int:
     from dlcourse.exercises.sandbox import launch  # noqa: PLC0415
 
     launch()
+    started = time.time()
     job = json.loads(Path(_JOB).read_text(encoding="utf-8"))
     os.environ[_DIR_ENV] = str(Path.cwd())
     Path("out").mkdir(exist_ok=True)
     Path("work").mkdir(exist_ok=True)
     Path("home").mkdir(exist_ok=True)
     result = _run_job(job)
+    import resource  # noqa: PLC0415
+
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    # When the runner's Python got here and finished; CPU seconds of the runner and its kernels.
+    result.update(started=started, ended=time.time(), cpu=sum(u.ru_utime + u.ru_stime for u in usage))
     Path("out", "run.json").write_text(json.dumps(result), encoding="utf-8")
     return 0
 
