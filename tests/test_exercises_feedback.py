@@ -165,6 +165,14 @@ _NESTED_SWALLOWERS = textwrap.dedent("""
     import sys, time
     from dlcourse.exercises import timelimit
 
+    def one_deep():
+        while True:
+            try:
+                while True:
+                    pass
+            except BaseException:
+                pass
+
     def two_deep():
         while True:
             try:
@@ -199,7 +207,7 @@ _NESTED_SWALLOWERS = textwrap.dedent("""
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="the alarm path is POSIX only")
 def test_nested_handlers_that_swallow_the_time_limit_cannot_hang_a_check():
     program = _NESTED_SWALLOWERS + textwrap.dedent("""
-        for func in (two_deep, three_deep, loops_in_its_handler):
+        for func in (one_deep, two_deep, three_deep, loops_in_its_handler):
             started = time.monotonic()
             try:
                 timelimit.call_with_time_limit(func, seconds=0.3)
@@ -211,10 +219,11 @@ def test_nested_handlers_that_swallow_the_time_limit_cannot_hang_a_check():
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     lines = done.stdout.splitlines()
     assert done.returncode == 0, done.stderr
-    assert [line.split()[:2] for line in lines[:3]] == [["two_deep", "stopped"], ["three_deep", "stopped"],
+    assert [line.split()[:2] for line in lines[:4]] == [["one_deep", "stopped"], ["two_deep", "stopped"],
+                                                         ["three_deep", "stopped"],
                                                          ["loops_in_its_handler", "stopped"]], done.stdout
-    assert all(float(line.split()[2]) < 5 for line in lines[:3]), done.stdout
-    assert lines[3] == "trace None 2"
+    assert all(float(line.split()[2]) < 5 for line in lines[:4]), done.stdout
+    assert lines[4] == "trace None 2"
     assert time.monotonic() - started < 60
 
 
