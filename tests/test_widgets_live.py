@@ -13,7 +13,8 @@ import pytest
 
 from dlcourse.viz.figure import SCALE
 from dlcourse.widgets.live import LiveWidget
-from dlcourse.widgets.picture import Frame, Picture
+from dlcourse.widgets.frame import Frame
+from dlcourse.widgets.picture import Picture
 
 # A valid PNG header with a width and height of 2 x 2 pixels (what Picture.show reads the size from).
 _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00"
@@ -149,3 +150,15 @@ def test_a_python_change_cancels_a_pending_browser_draw():
 
 async def _async(function, *args):
     function(*args)
+
+
+def test_frames_are_computed_without_ipywidgets():
+    import subprocess
+    import sys
+
+    code = ("import sys; from dlcourse.widgets.activations import ActivationFrames; "
+            "from dlcourse.widgets.losses import LossFrames; "
+            "f = ActivationFrames()({'z': 1.0, 'activation': 'relu'}); g = LossFrames()({'p': 0.5, 'target': 1, 'slope': 'p'}); "
+            "assert f.png[:4] == g.png[:4] == b'\\x89PNG'; print(sorted(m for m in sys.modules if m.startswith('ipywidgets')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
