@@ -52,7 +52,7 @@ class ActivationFrames:
         self.figure = self.plot.fig
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
-        from dlcourse.widgets.picture import Frame  # noqa: PLC0415
+        from dlcourse.widgets.frame import Frame  # noqa: PLC0415
 
         value, slope = self.plot.update(values["activation"], values["z"])
         label, at = self.labels[values["activation"]], values["z"]
