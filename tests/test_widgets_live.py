@@ -135,6 +135,19 @@ def test_browser_changes_arriving_while_drawing_are_coalesced():
     assert box.values == {"a": 69, "b": "x"} and bytes(box.picture.value).endswith(b"a=69, b=x")
 
 
+def test_a_menu_changed_in_the_page_is_coalesced_too():
+    box, frames = make()
+
+    async def menu_keys():  # the page sends a menu's (and a selection slider's) index, not its value
+        for index in (1, 2, 0, 1):
+            asyncio.get_running_loop().call_soon(box.controls["b"].set_state, {"index": index})
+        for _ in range(100):
+            await asyncio.sleep(0)
+
+    asyncio.run(menu_keys())
+    assert frames.calls[1:] == [{"a": 1, "b": "y"}]
+
+
 def test_a_python_change_cancels_a_pending_browser_draw():
     box, frames = make()
 

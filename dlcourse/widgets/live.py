@@ -138,8 +138,11 @@ class LiveWidget(widgets.VBox):
             self._missed = True
             return
         loop = _running_loop()
-        if loop is None or "value" not in getattr(owner, "_property_lock", {}):
-            self.redraw()  # set from Python (or no event loop): draw now
+        if loop is None or not getattr(owner, "_property_lock", None):
+            # Set from Python (or no event loop): draw now. A change from the page arrives while
+            # ipywidgets holds the control's state lock, with the synced trait: ``value`` for a
+            # slider, ``index`` for a menu or selection slider.
+            self.redraw()
             return
         self._generation += 1
         self._missed = True
