@@ -136,6 +136,8 @@ KEY_HOLD_CODE = textwrap.dedent("""
                 v = v + c.step if v + c.step <= c.max else c.min
                 values.append(round(v, 10))
             return values
+        if hasattr(c, "index"):  # menus and selection sliders: the page sends the option's index
+            return [(c.index + 1 + i) % len(c.options) for i in range(n)]
         return (_new_values(c) * n)[:n]
 
     def _hold_setup(label, setup, expression, coalesce, n):
@@ -158,8 +160,10 @@ KEY_HOLD_CODE = textwrap.dedent("""
             return frame
         widget.frame_function = timed
         _drawn.clear()
+        globals()["_held"] = widget
         name, first = next(iter(widget.controls.items()))
-        return {"comm_id": first.comm.comm_id, "name": name, "values": _key_steps(first, n)}
+        return {"comm_id": first.comm.comm_id, "name": name, "trait": "index" if hasattr(first, "index") else "value",
+                "values": _key_steps(first, n)}
 """)
 
 
@@ -173,6 +177,8 @@ def _key_hold(kc, repeats: int, interval_ms: float) -> list[dict]:
             def keep(msg, lines=lines):
                 if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
                     lines.append(msg["content"]["text"])
+                elif msg["msg_type"] == "error":
+                    raise RuntimeError(f"{label}: {msg['content']['ename']}: {msg['content']['evalue']}")
 
             code = f"print(json.dumps(_hold_setup({label!r}, {setup!r}, {expression!r}, {coalesce}, {repeats})))"
             kc.execute_interactive(code, output_hook=keep, timeout=600)
@@ -183,7 +189,7 @@ def _key_hold(kc, repeats: int, interval_ms: float) -> list[dict]:
             for value in info["values"]:
                 kc.shell_channel.send(kc.session.msg("comm_msg", {
                     "comm_id": info["comm_id"],
-                    "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}}))
+                    "data": {"method": "update", "state": {info["trait"]: value}, "buffer_paths": []}}))
                 sent = time.time()
                 time.sleep(interval_ms / 1000)
             lines.clear()
@@ -191,7 +197,8 @@ def _key_hold(kc, repeats: int, interval_ms: float) -> list[dict]:
             kc.execute_interactive(
                 "import asyncio\nawait asyncio.sleep(0.3)\n"
                 "print(json.dumps({'draws': len(_drawn), 'at': _drawn[-1][0], "
-                f"'last': _drawn[-1][1][{name!r}]}}))", output_hook=keep, timeout=600)
+                f"'last': _held.controls[{name!r}].{info['trait']} if _drawn[-1][1] == _held.values else None}}))",
+                output_hook=keep, timeout=600)
             got = json.loads("".join(lines).strip().splitlines()[-1])
             results.append({"label": label, "coalesce": coalesce, "changes": len(info["values"]),
                             "draws": got["draws"], "latest": got["last"] == info["values"][-1],
