@@ -8,15 +8,25 @@ time to set a value from Python is the time a learner waits for the kernel's par
 
 For each widget, every slider, dropdown, checkbox and toggle inside it is moved a few times;
 the table shows the median and worst time per widget and which control was slowest.
+
+    python benchmarks/widgets.py --key-hold
+
+sends instead, for each widget built on :mod:`dlcourse.widgets.live`, what a held arrow key sends:
+``--repeats`` steps of its first control as comm messages from the client, one every
+``--interval`` ms (a browser's key repeat is about 30 ms), and counts the frames the kernel drew and
+how long after the last change the last frame was shown: once as the widget does (changes that
+arrive while a frame is drawn are coalesced) and once drawing every change, for comparison.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 import tempfile
 import textwrap
+import time
 
 from jupyter_client.manager import start_new_kernel
 
@@ -114,14 +124,102 @@ KERNEL_CODE = textwrap.dedent('''
 ''')
 
 
+KEY_HOLD_CODE = textwrap.dedent("""
+    import dlcourse.widgets.live as _live
+    _drawn = []
+
+    def _key_steps(c, n):
+        # What n presses of a key do: one slider step each (up to the end), or the next menu option.
+        if isinstance(c, (W.FloatSlider, W.IntSlider)):
+            values, v = [], c.value
+            for _ in range(n):
+                v = v + c.step if v + c.step <= c.max else c.min
+                values.append(round(v, 10))
+            return values
+        if hasattr(c, "index"):  # menus and selection sliders: the page sends the option's index
+            return [(c.index + 1 + i) % len(c.options) for i in range(n)]
+        return (_new_values(c) * n)[:n]
+
+    def _hold_setup(label, setup, expression, coalesce, n):
+        namespace = {"importlib": importlib}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(setup, namespace)
+        widget = eval(expression, namespace)
+        if not isinstance(widget, _live.LiveWidget):
+            return None
+        with contextlib.redirect_stdout(io.StringIO()):
+            display(widget)
+        if not coalesce:  # every change drawn when it arrives, as before widgets.live
+            for c in widget.controls.values():
+                c.unobserve(widget._changed, names="value")
+                c.observe(lambda change, w=widget: w.redraw(), names="value")
+        frames = widget.frame_function
+        def timed(values):
+            frame = frames(values)
+            _drawn.append((time.time(), dict(values)))
+            return frame
+        widget.frame_function = timed
+        _drawn.clear()
+        globals()["_held"] = widget
+        name, first = next(iter(widget.controls.items()))
+        return {"comm_id": first.comm.comm_id, "name": name, "trait": "index" if hasattr(first, "index") else "value",
+                "values": _key_steps(first, n)}
+""")
+
+
+def _key_hold(kc, repeats: int, interval_ms: float) -> list[dict]:
+    """Send ``repeats`` steps of each live widget's first control as a browser would; count frames."""
+    results = []
+    for label, setup, expression in WIDGETS:
+        for coalesce in (True, False):
+            lines: list[str] = []
+
+            def keep(msg, lines=lines):
+                if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+                    lines.append(msg["content"]["text"])
+                elif msg["msg_type"] == "error":
+                    raise RuntimeError(f"{label}: {msg['content']['ename']}: {msg['content']['evalue']}")
+
+            code = f"print(json.dumps(_hold_setup({label!r}, {setup!r}, {expression!r}, {coalesce}, {repeats})))"
+            kc.execute_interactive(code, output_hook=keep, timeout=600)
+            info = json.loads("".join(lines).strip().splitlines()[-1])
+            if info is None:
+                break
+            sent = 0.0
+            for value in info["values"]:
+                kc.shell_channel.send(kc.session.msg("comm_msg", {
+                    "comm_id": info["comm_id"],
+                    "data": {"method": "update", "state": {info["trait"]: value}, "buffer_paths": []}}))
+                sent = time.time()
+                time.sleep(interval_ms / 1000)
+            lines.clear()
+            name = info["name"]
+            kc.execute_interactive(
+                "import asyncio\nawait asyncio.sleep(0.3)\n"
+                "print(json.dumps({'draws': len(_drawn), 'at': _drawn[-1][0], "
+                f"'last': _held.controls[{name!r}].{info['trait']} if _drawn[-1][1] == _held.values else None}}))",
+                output_hook=keep, timeout=600)
+            got = json.loads("".join(lines).strip().splitlines()[-1])
+            results.append({"label": label, "coalesce": coalesce, "changes": len(info["values"]),
+                            "draws": got["draws"], "latest": got["last"] == info["values"][-1],
+                            "lag": (got["at"] - sent) * 1000})
+    return results
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--key-hold", action="store_true", help="send held-key changes to the live widgets")
+    parser.add_argument("--repeats", type=int, default=30, help="changes per widget (default 30)")
+    parser.add_argument("--interval", type=float, default=30.0, help="ms between two changes (default 30)")
+    args = parser.parse_args()
     os.environ.setdefault("DLCOURSE_HOME", tempfile.mkdtemp(prefix="dlcourse-bench-"))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     km, kc = start_new_kernel(kernel_name="python3")
     results = []
     try:
-        kc.execute_interactive("%matplotlib inline\n" + KERNEL_CODE, timeout=120)
-        for label, setup, expression in WIDGETS:
+        kc.execute_interactive("%matplotlib inline\n" + KERNEL_CODE + KEY_HOLD_CODE, timeout=120)
+        held = _key_hold(kc, args.repeats, args.interval) if args.key_hold else []
+        for label, setup, expression in [] if args.key_hold else WIDGETS:
             lines: list[str] = []
 
             def keep(msg, lines=lines):
@@ -136,6 +234,14 @@ def main() -> int:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.key_hold:
+        print(f"held key: {args.repeats} changes, one every {args.interval:g} ms")
+        print(f"{'widget':<34}{'mode':<14}{'changes':>8}{'frames':>8}{'lag ms':>8}  last frame shows the last change")
+        for r in held:
+            mode = "coalesced" if r["coalesce"] else "every change"
+            print(f"{r['label']:<34}{mode:<14}{r['changes']:8d}{r['draws']:8d}{r['lag']:8.0f}  {r['latest']}")
+        return 0 if all(r["latest"] for r in held) else 1
     print(f"{'widget':<34}{'moves':>6}{'median ms':>11}{'worst ms':>10}  slowest control")
     ok = True
     for r in results:

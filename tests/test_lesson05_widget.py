@@ -11,7 +11,8 @@ ipywidgets = pytest.importorskip("ipywidgets")
 tf = pytest.importorskip("tensorflow")
 
 from dlcourse.data import SPAM_EXAMPLE  # noqa: E402
-from dlcourse.widgets.backprop import SPAM_EMAILS, slope_explorer  # noqa: E402
+from dlcourse.widgets.backprop import SPAM_EMAILS, SlopeFrames, slope_explorer  # noqa: E402
+from widget_helpers import named  # noqa: E402
 
 
 def tf_gradient(weights, x, y):
@@ -24,7 +25,7 @@ def tf_gradient(weights, x, y):
 
 
 def readout_numbers(box):
-    text = box.children[-1].children[1].value
+    text = box.readout.value
     loss = float(re.search(r"loss L = <b>(-?[\d.e-]+)</b>", text).group(1))
     backprop = float(re.search(r"backpropagation = <b>(-?[\d.e-]+)</b>", text).group(1))
     central = float(re.search(r"h = 1e-5: <b>(-?[\d.e-]+)</b>", text).group(1))
@@ -34,15 +35,17 @@ def readout_numbers(box):
 def test_main_widget_first_control_is_the_value_slider_and_it_redraws():
     box = slope_explorer()
     assert "dlcourse-main" in box._dom_classes
-    value, menu = box.children[0].children
+    controls, image, _ = named(box)
+    value, menu = controls["value"], controls["weight"]
+    assert list(controls) == ["value", "weight"] and box.children[0].children[0] is value
     assert isinstance(value, ipywidgets.FloatSlider) and isinstance(menu, ipywidgets.Dropdown)
-    image = box.children[-1].children[0]
     before = image.value
     value.value = value.value + 0.25
     assert image.value != before
     before = image.value
     menu.value = "weight H1 → out"
     assert image.value != before and value.value == 0.7
+    assert box.draws == 3  # the new weight moved the slider to its value with one draw
 
 
 @pytest.mark.parametrize("label, array, index, w", [("weight H1 → out", 2, (0, 0), 1.2),
@@ -50,9 +53,8 @@ def test_main_widget_first_control_is_the_value_slider_and_it_redraws():
                                                    ("bias of H2", 1, (1,), 0.3)])
 def test_tangent_slope_is_the_gradient_of_gradient_tape(label, array, index, w):
     box = slope_explorer()
-    value, menu = box.children[0].children
-    menu.value = label
-    value.value = w
+    box.set(weight=label)
+    box.set(value=w)
     weights = [np.asarray(v, dtype=np.float64).copy() for v in SPAM_EXAMPLE.weights()]
     weights[array][index] = w
     x, y = np.array(SPAM_EMAILS[0]), np.array(SPAM_EMAILS[1])
@@ -61,16 +63,21 @@ def test_tangent_slope_is_the_gradient_of_gradient_tape(label, array, index, w):
     shown_loss, (backprop, central) = readout_numbers(box)
     assert shown_loss == pytest.approx(loss, abs=1e-4)
     assert backprop == pytest.approx(expected, abs=1e-4) and central == pytest.approx(expected, abs=1e-4)
-    image_before = box.children[-1].children[0].value
-    value.value = w + 0.05
-    assert box.children[-1].children[0].value != image_before
+    image_before = box.picture.value
+    box.controls["value"].value = w + 0.05
+    assert box.picture.value != image_before
 
 
 def test_dead_unit_has_a_flat_curve_and_zero_slope():
     box = slope_explorer()
-    value, menu = box.children[0].children
-    menu.value = "weight offer → H2"
-    assert value.value == -0.5
+    box.controls["weight"].value = "weight offer → H2"
+    assert box.controls["value"].value == -0.5
     _, (backprop, central) = readout_numbers(box)
     assert backprop == 0 and central == 0
-    assert "where it is" in box.children[-1].children[1].value
+    assert "where it is" in box.readout.value
+
+
+def test_the_frames_without_widgets_are_what_the_widget_shows():
+    box = slope_explorer(start="bias of out")
+    box.set(value=-1.25)
+    assert SlopeFrames()({"value": -1.25, "weight": "bias of out"}) == box.frame

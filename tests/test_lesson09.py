@@ -100,13 +100,14 @@ def test_capacity_explorer_slider_redraws_in_place():
     val_acc = {w: 0.4 + w / 200 for w in widths}
     box = capacity_explorer(histories, val_acc)
     assert "dlcourse-main" in box._dom_classes
-    slider, image = box.children[0], box.children[-1]
+    slider, image = box.controls["units"], box.picture
+    assert box.children[0] is slider and box.children[-1] is image
     assert slider.value == 1 and list(slider.options) == [("1", 1), ("4", 4), ("16", 16), ("64", 64)]
     first = image.value
     slider.value = 16
     assert image.value != first and image is box.children[-1]
-    assert "16</b> hidden units" in box.children[2].value and "validation accuracy <b>0.480" in box.children[2].value
-    assert "test" not in box.children[1].value.lower()   # widths are compared on validation, not test
+    assert "16</b> hidden units" in box.readout.value and "validation accuracy <b>0.480" in box.readout.value
+    assert "test" not in box.help.value.lower()   # widths are compared on validation, not test
     with pytest.raises(ValueError):
         capacity_explorer({1: histories[1]}, {})
 

@@ -189,13 +189,13 @@ def test_regularization_explorer_menu_redraws_in_place():
 
     box = regularization_explorer({"overfit": run(20, 0.5), "L2": run(20, 0.3), "early stopping": run(8, 0.3)})
     assert "dlcourse-main" in box._dom_classes
-    menu, curves = box.children[0].children
-    image = box.children[-1]
+    menu, curves, image = box.controls["run"], box.controls["curves"], box.picture
+    assert box.children[0].children == (menu, curves) and box.children[-1] is image
     assert menu.options == ("L2", "early stopping") and menu.value == "L2"
     first = image.value
     menu.value = "early stopping"
     assert image.value != first
-    assert "early stopping</b>" in box.children[2].value and "8 epochs" in box.children[2].value
+    assert "early stopping</b>" in box.readout.value and "8 epochs" in box.readout.value
     second = image.value
     curves.value = "loss"
     assert image.value != second

@@ -8,8 +8,8 @@ import ipywidgets as W
 import numpy as np
 import pytest
 
-from dlcourse.widgets.activations import activation_explorer, describe_slope
-from widget_helpers import parts
+from dlcourse.widgets.activations import ActivationFrames, activation_explorer, describe_slope
+from widget_helpers import named
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +19,16 @@ def explorer():
 
 def test_it_is_the_main_widget_and_its_first_control_is_the_z_slider(explorer):
     assert "dlcourse-main" in explorer._dom_classes
-    controls, image, readout = parts(explorer)
-    assert isinstance(controls[0], W.FloatSlider) and controls[0].description == "z"
+    controls, image, readout = named(explorer)
+    assert list(controls) == ["z", "activation"] and explorer.children[0].children[0] is controls["z"]
+    assert isinstance(controls["z"], W.FloatSlider) and controls["z"].description == "z"
     assert bytes(image.value).startswith(b"\x89PNG")
     assert "sigmoid" in readout.value and "0.9526" in readout.value and "0.0452" in readout.value
 
 
 def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
-    (z, menu), image, readout = parts(explorer)
+    controls, image, readout = named(explorer)
+    z = controls["z"]
     picture, text = bytes(image.value), readout.value
     z.value = z.value + 0.5  # what five presses of → do in the browser test
     assert bytes(image.value) != picture and readout.value != text
@@ -43,14 +45,21 @@ def test_moving_the_first_control_changes_the_picture_and_the_numbers(explorer):
     ("linear", -3.0, -3.0, 1.0),
 ])
 def test_every_activation_of_the_menu_shows_its_value_and_slope(explorer, name, z, value, slope):
-    (z_slider, menu), image, readout = parts(explorer)
+    controls, image, readout = named(explorer)
     before = bytes(image.value)
-    menu.value = name
-    z_slider.value = z
+    explorer.set(activation=name, z=z)
     assert bytes(image.value) != before
     assert f"= <b>{value:.4f}</b>" in readout.value
     if slope is not None:
         assert f"<b>{slope:.4f}</b>" in readout.value
+
+
+def test_the_frames_without_widgets_are_what_the_widget_shows():
+    box = activation_explorer("tanh", z=-1.0)
+    box.set(z=2.5, activation="relu")
+    alone = ActivationFrames("tanh", z=-1.0)({"z": 2.5, "activation": "relu"})
+    assert alone == box.frame and bytes(box.picture.value) == alone.png
+    assert "ReLU: f(2.5) = <b>2.5000</b>" in alone.readout and "z = 2.5" in alone.alt
 
 
 def test_the_readout_names_dead_and_saturated_units():

@@ -37,8 +37,22 @@ def test_no_legend_covers_a_point_whatever_the_width_picked(shape):
         final = dict(zip(widths, [0.02, 0.98, 0.05, 0.5, 0.97, 0.1, 0.03, 0.01]))
     histories = {w: {"accuracy": [final[w], 0.99, 0.01], "val_accuracy": [0.01, 0.98, final[w]]} for w in widths}
     box = capacity_explorer(histories, final)
-    slider, picture = box.children[0], box.children[-1]
+    slider, picture = box.controls["units"], box.picture
     for width in widths:
         slider.value = width
         picture.figure.canvas.draw()
         assert not _points_under_legends(picture.figure), (width, _points_under_legends(picture.figure))
+
+
+def test_the_frames_without_widgets_are_what_the_widget_shows():
+    from dlcourse.widgets.capacity import CapacityFrames, capacity_explorer
+
+    widths = [1, 4, 16]
+    histories = {w: {"accuracy": [0.3, 0.5 + w / 100], "val_accuracy": [0.2, 0.4 + w / 100]} for w in widths}
+    final = {w: 0.4 + w / 100 for w in widths}
+    box = capacity_explorer(histories, final, start=4)
+    assert list(box.controls) == ["units"] and box.children[0] is box.controls["units"]
+    box.set(units=16)
+    frames = CapacityFrames(histories, final)
+    frames({"units": 4})  # the first frame fixes the layout, as the widget's did
+    assert frames({"units": 16}) == box.frame and "<b>16</b> hidden units, 12,730 parameters" in box.readout.value

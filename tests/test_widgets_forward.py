@@ -10,21 +10,16 @@ import pytest
 ipywidgets = pytest.importorskip("ipywidgets")
 
 from dlcourse import explain  # noqa: E402
-from dlcourse.widgets.forward import forward_explorer  # noqa: E402
+from dlcourse.widgets.forward import ForwardFrames, forward_explorer  # noqa: E402
+from widget_helpers import named  # noqa: E402
 
 
 def parts(box):
-    """(checkboxes, sliders, image, readout) of a forward_explorer."""
-    found, stack = [], [box]
-    while stack:
-        w = stack.pop(0)
-        found.append(w)
-        stack.extend(getattr(w, "children", ()))
-    checks = [w for w in found if isinstance(w, ipywidgets.Checkbox)]
-    sliders = [w for w in found if isinstance(w, ipywidgets.FloatSlider)]
-    image = next(w for w in found if isinstance(w, ipywidgets.Image))
-    readout = box.children[-1].children[1]
-    return checks, sliders, image, readout
+    """(checkboxes, sliders, image, readout) of a forward_explorer, found by the controls' names."""
+    controls, picture, readout = named(box)
+    checks = [c for c in controls.values() if isinstance(c, ipywidgets.Checkbox)]
+    sliders = [c for c in controls.values() if isinstance(c, ipywidgets.FloatSlider)]
+    return checks, sliders, picture, readout
 
 
 def test_default_is_the_worked_spam_example():
@@ -48,7 +43,8 @@ def test_every_control_changes_the_picture_and_the_numbers_match_the_engine():
             round(float(rng.uniform(-1.5, 1.5)), 1)
         assert image.value != before, control.description
     # the verdict line agrees with an independent forward pass of the sliders' values
-    v = {s.description: s.value for s in sliders}
+    v = named(box)[0]
+    v = {name: control.value for name, control in v.items()}
     units = ["H1", "H2"]
     ws = [np.array([[v[f"{i} → {u}"] for u in units] for i in ("free", "win", "offer")]),
           np.array([v[f"bias {u}"] for u in units]), np.array([[v["H1 → out"]], [v["H2 → out"]]]),
@@ -61,15 +57,27 @@ def test_every_control_changes_the_picture_and_the_numbers_match_the_engine():
     assert float(explain.forward(ws, x, ["relu", "sigmoid"]).output[0, 0]) == pytest.approx(float(out[0]))
 
 
-def test_first_slider_is_the_first_weight_into_h1():
-    _, sliders, _, _ = parts(forward_explorer())
-    assert [s.description for s in sliders[:4]] == ["free → H1", "win → H1", "offer → H1", "bias H1"]
+def test_controls_are_named_in_page_order_and_the_first_slider_is_the_first_weight_into_h1():
+    box = forward_explorer()
+    controls, _, _ = named(box)
+    assert list(controls) == ["free", "win", "offer", "free → H1", "win → H1", "offer → H1", "bias H1",
+                              "free → H2", "win → H2", "offer → H2", "bias H2", "H1 → out", "H2 → out", "bias out"]
+    assert box.children[1].children[0].children[1] is controls["free → H1"]
+    assert all(c.description in (name, f"“{name}”") for name, c in controls.items())
+
+
+def test_the_frames_without_widgets_are_what_the_widget_shows():
+    box = forward_explorer()
+    box.set(win=True, **{"bias H2": -0.5, "H1 → out": 1.2})
+    alone = ForwardFrames()
+    values = {**alone.start_values(), "win": 1.0, "bias H2": -0.5, "H1 → out": 1.2}
+    assert alone(values) == box.frame and box.draws == 2
 
 
 def test_win_makes_h2_exactly_zero():
     box = forward_explorer()
     checks, _, _, readout = parts(box)
-    checks[1].value = True
+    named(box)[0]["win"].value = True
     assert "= <b>0.6</b>" in readout.value and "<b>0.603</b>" in readout.value
     assert "e-" not in readout.value  # no rounding dust such as 7.45e-09
 

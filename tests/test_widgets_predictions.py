@@ -7,7 +7,8 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from dlcourse.widgets.predictions import prediction_browser  # noqa: E402
+from dlcourse.widgets.predictions import PredictionFrames, prediction_browser  # noqa: E402
+from widget_helpers import named  # noqa: E402
 
 
 def _data(n=60, seed=0):
@@ -20,8 +21,9 @@ def _data(n=60, seed=0):
 
 
 def _controls(box):
-    slider, menu, *_ = box.children
-    return slider, menu, box.children[3], box.children[4]
+    controls, picture, readout = named(box)
+    assert list(controls) == ["image", "show"] and box.children[:2] == (controls["image"], controls["show"])
+    return controls["image"], controls["show"], readout, picture
 
 
 def test_main_widget_first_control_is_the_image_slider_and_moving_it_changes_the_picture():
@@ -51,8 +53,9 @@ def test_menu_switches_to_all_images_and_back():
     box = prediction_browser(images, labels, probabilities)
     slider, menu, readout, _ = _controls(box)
     slider.value = 3
+    draws = box.draws
     menu.value = "all"
-    assert slider.value == 0 and slider.max == len(images) - 1
+    assert slider.value == 0 and slider.max == len(images) - 1 and box.draws == draws + 1
     assert "(test image 0)" in readout.value and "label is <b>" in readout.value
     slider.value = 5
     assert "(test image 5)" in readout.value
@@ -74,7 +77,7 @@ def test_mismatched_lengths_are_refused():
 def test_feature_map_explorer_changes_picture_per_filter_and_layer():
     keras = pytest.importorskip("keras")
     from dlcourse.seeding import seed_everything
-    from dlcourse.widgets.filters import conv_feature_maps, feature_map_explorer
+    from dlcourse.widgets.filters import FeatureMapFrames, conv_feature_maps, feature_map_explorer
 
     seed_everything(0)
     model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
@@ -93,29 +96,49 @@ def test_feature_map_explorer_changes_picture_per_filter_and_layer():
 
     box = feature_map_explorer(image, layers)
     assert "dlcourse-main" in box._dom_classes
-    slider, menu, _, readout, picture = box.children
+    controls, picture, readout = named(box)
+    slider, menu = controls["filter"], controls["layer"]
+    assert list(controls) == ["filter", "layer"] and box.children[:2] == (slider, menu)
     assert slider.description == "filter" and slider.max == 3
     before = picture.value
     slider.value = 2
     assert picture.value != before and "filter <b>2</b>" in readout.value
+    draws = box.draws
     menu.value = list(layers)[1]
-    assert slider.max == 5 and slider.value == 0
+    assert slider.max == 5 and slider.value == 0 and box.draws == draws + 1
+    box.set(filter=4)
+    frames = FeatureMapFrames(image, layers)
+    assert frames({"filter": 4, "layer": list(layers)[1]}) == box.frame
 
 
 @pytest.mark.parametrize("start", [0, 3])
 def test_a_menu_change_redraws_once_and_restarts_the_slider(start: int) -> None:
     import ipywidgets as widgets
 
-    from dlcourse.widgets.browsing import browse
+    from dlcourse.widgets.browsing import restart
+    from dlcourse.widgets.frame import Frame
+    from dlcourse.widgets.live import LiveWidget
 
     sizes = {"few": 4, "many": 9}
-    slider = widgets.IntSlider(value=start, min=0, max=sizes["few"] - 1)
-    menu = widgets.Dropdown(options=list(sizes), value="few")
     draws = []
-    browse(slider, menu, lambda choice: sizes[choice], lambda *_: draws.append((menu.value, slider.value)))
+
+    def frames(values):
+        draws.append((values["menu"], values["slider"]))
+        return Frame(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02", "", "")
+
+    controls = {"slider": widgets.IntSlider(value=start, min=0, max=sizes["few"] - 1),
+                "menu": widgets.Dropdown(options=list(sizes), value="few")}
+    box = LiveWidget(controls, frames, react={"menu": restart("slider", "menu", lambda choice: sizes[choice])})
     assert draws == [("few", start)]  # drawn once when made
-    menu.value = "many"
+    controls["menu"].value = "many"
     assert draws[1:] == [("many", 0)]  # one redraw, on the new choice, from its first item
-    assert slider.max == 8
-    slider.value = 5
+    assert controls["slider"].max == 8
+    box.controls["slider"].value = 5
     assert draws[-1] == ("many", 5)
+
+
+def test_the_prediction_frames_without_widgets_are_what_the_widget_shows():
+    images, labels, probabilities = _data()
+    box = prediction_browser(images, labels, probabilities, show="all")
+    box.set(image=7)
+    assert PredictionFrames(images, labels, probabilities, show="all")({"image": 7, "show": "all"}) == box.frame

@@ -1,7 +1,8 @@
 """Helpers for the tests that drive a lesson widget from Python.
 
-``parts(box)`` finds what a test needs in a widget tree: its controls (in page order), the
-Image that shows the picture, and the last HTML (the readout). ``move_each`` sets controls one
+``named(box)`` gives what a test needs from a widget built on :mod:`dlcourse.widgets.live`: its
+controls by name, its picture and its readout. ``parts(box)`` finds the same in the tree of a
+widget not (yet) built on it: its controls in page order, the Image, and the last HTML. ``move_each`` sets controls one
 after another and checks that every change redraws the picture. How fast a redraw is, is not
 a test's business: ``benchmarks/widgets.py`` measures it for every lesson's widget.
 """
@@ -30,6 +31,12 @@ def parts(box: Any) -> tuple[list[Any], Any, Any]:
     image = next(w for w in widgets if isinstance(w, W.Image))
     readout = [w for w in widgets if isinstance(w, W.HTML)][-1]
     return controls, image, readout
+
+
+def named(box: Any) -> tuple[dict[str, Any], Any, Any]:
+    """``(controls, picture, readout)`` of a :class:`dlcourse.widgets.live.LiveWidget`: controls by name."""
+    assert "dlcourse-main" in box._dom_classes, "not a main widget"
+    return box.controls, box.picture, box.readout
 
 
 def move_each(image: Any, changes: Sequence[tuple[Any, Any]]) -> None:

@@ -4,19 +4,21 @@
 batch as that weight moves, all other weights fixed. At the weight's current value it draws
 the tangent line whose slope is dL/dw from the engine's backward pass, and prints the same
 slope estimated by a central difference. The ``value`` slider (first, so the keyboard reaches
-it first) moves the weight; the menu picks another one. One figure is made once: a slider
-move redraws only the point and the tangent; a new weight redraws the curve.
+it first) moves the weight; the menu picks another one. Its frames (:class:`SlopeFrames`, no
+widgets needed) use one figure made once: a slider move redraws only the point and the tangent;
+a new weight redraws the curve.
 
 Introduced in lesson 05.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["SPAM_EMAILS", "slope_explorer"]
+__all__ = ["SPAM_EMAILS", "SlopeFrames", "slope_explorer"]
 
 #: Four emails (keywords "free", "win", "offer") and their labels (1 = spam), used in lesson 05.
 SPAM_EMAILS: tuple[tuple[tuple[float, ...], ...], tuple[int, ...]] = (
@@ -64,6 +66,105 @@ class _SlopePlot:
         return self.fast.png()
 
 
+class SlopeFrames:
+    """The explorer's frames without widgets: ``frames({"value": w, "weight": label})`` is a :class:`Frame`.
+
+    Builds the engine model of ``weights`` and every weight's loss curve once (so the axes fit
+    them all); ``labels`` lists the weights as the menu does, ``start_value(label)`` is a weight's
+    value in the example. Each frame sets the chosen weight (the others keep the example's values),
+    takes the slope from the engine's backward pass and checks it by a central difference.
+    Introduced in lesson 05.
+    """
+
+    def __init__(self, weights: Sequence[np.ndarray] | None = None, x: Any = None, y: Any = None,
+                 activations: Sequence[str] = ("relu", "sigmoid"), loss: str = "binary_crossentropy",
+                 input_names: Sequence[str] | None = None, span: float = 2.0) -> None:
+        from dlcourse import nn  # noqa: PLC0415
+        from dlcourse.data import SPAM_EXAMPLE  # noqa: PLC0415
+        from dlcourse.explain.walkthrough import default_unit_names  # noqa: PLC0415
+
+        if weights is None:
+            weights = SPAM_EXAMPLE.weights()
+            input_names = SPAM_EXAMPLE.features if input_names is None else input_names
+        if x is None or y is None:
+            x, y = SPAM_EMAILS
+        self.start_weights = [np.array(w, dtype=np.float64) for w in weights]
+        self.x, self.y, self.span = np.asarray(x, dtype=np.float64), np.asarray(y), span
+        kernels = self.start_weights[::2]
+        self.model = nn.Sequential([nn.Dense(k.shape[1], activation=a, dtype="float64", name=f"layer_{i + 1}",
+                                             input_shape=(k.shape[0],) if i == 0 else None)
+                                    for i, (k, a) in enumerate(zip(kernels, activations))], name="slope_explorer")
+        self.model.compile(optimizer=nn.SGD(), loss=loss)
+        self.model.set_weights(self.start_weights)
+        names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(kernels[0].shape[0])]
+        units = default_unit_names([k.shape[1] for k in kernels])
+        #: every weight and bias: label -> (array index, position)
+        self.where: dict[str, tuple[int, tuple[int, ...]]] = {}
+        for layer, kernel in enumerate(kernels):
+            below = names if layer == 0 else list(units[layer - 1])
+            for i in range(kernel.shape[0]):
+                for j in range(kernel.shape[1]):
+                    self.where[f"weight {below[i]} → {units[layer][j]}"] = (2 * layer, (i, j))
+            for j in range(kernel.shape[1]):
+                self.where[f"bias of {units[layer][j]}"] = (2 * layer + 1, (j,))
+        self.labels = list(self.where)
+        self.live = self.model.weights  # the model's own arrays: writing into them changes the model
+        self.plot = _SlopePlot(f"loss L ({loss})")
+        self.figure = self.plot.fig
+        self.grid = np.linspace(-span, span, 81)
+        self.curves = {}
+        for label, key in self.where.items():  # every curve now (about 0.2 ms per point): the axes fit them all
+            self.curves[label] = np.array([self._loss_at(key, v) for v in self.grid])
+            self._reset()
+        low = min(float(c.min()) for c in self.curves.values())
+        high = max(float(c.max()) for c in self.curves.values())
+        pad = 0.06 * (high - low or 1.0)
+        self.plot.set_limits((-span, span), (max(low - pad, 0.0) if low >= 0 else low - pad, high + 4 * pad))
+
+    def start_value(self, label: str) -> float:
+        """The example's value of the weight named ``label``, as a slider shows it."""
+        array, index = self.where[label]
+        return round(float(self.start_weights[array][index]), 4)  # float32 weights: 0.699999988 -> 0.7
+
+    def _reset(self) -> None:
+        for w, w0 in zip(self.live, self.start_weights):
+            w[...] = w0
+
+    def _loss_at(self, key: tuple[int, tuple[int, ...]], value: float) -> float:
+        array, index = key
+        self.live[array][index] = value
+        return float(self.model.evaluate(self.x, self.y, batch_size=len(self.x), verbose=0))
+
+    def __call__(self, values: Mapping[str, Any]) -> Any:
+        from dlcourse.viz.network import format_number  # noqa: PLC0415
+        from dlcourse.widgets.frame import Frame  # noqa: PLC0415
+
+        label, w = values["weight"], values["value"]
+        key = self.where[label]
+        self._reset()  # every other weight keeps the example's value
+        array, index = key
+        self.live[array][index] = w
+        current, grads = self.model.compute_gradients(self.x, self.y, training=False)
+        slope = float(grads[array][index])
+        h = 1e-5
+        numeric = (self._loss_at(key, w + h) - self._loss_at(key, w - h)) / (2 * h)
+        self.live[array][index] = w
+        self.plot.curve.set_data(self.grid, self.curves[label])
+        self.plot.set_point(w, current, slope, reach=0.35 * self.span)
+        p, span = 4, self.span
+        step = "moves this weight <b>left</b>" if slope > 0 else "moves this weight <b>right</b>" if slope < 0 \
+            else "leaves this weight <b>where it is</b>"
+        return Frame(
+            self.plot.png(),
+            f"{label} = <b>{w:.2f}</b>: loss L = <b>{format_number(current, p)}</b><br>"
+            f"slope dL/dw from backpropagation = <b>{format_number(slope, p)}</b> (the dashed tangent)<br>"
+            f"slope by central difference (L(w + h) − L(w − h)) / 2h, h = 1e-5: <b>{format_number(numeric, p)}</b><br>"
+            f"Gradient descent, w ← w − learning_rate × dL/dw, {step}.",
+            f"The loss of the batch as {label} moves from {-span:g} to {span:g}, the others fixed; a point "
+            f"at {label} = {w:.2f}, loss {format_number(current, p)}, with its tangent of slope "
+            f"{format_number(slope, p)}.")
+
+
 def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y: Any = None,
                    activations: Sequence[str] = ("relu", "sigmoid"), loss: str = "binary_crossentropy",
                    input_names: Sequence[str] | None = None, start: str | None = None,
@@ -73,116 +174,34 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
     Defaults: the spam network of lesson 03 on the four emails of :data:`SPAM_EMAILS`, with
     binary cross-entropy, starting on the first weight (from "free" into H1). ``start`` names
     another, as the menu does (``"weight H1 → out"``, ``"bias of out"``). ``span``: how far the
-    slider and the curve reach on each side of zero. Introduced in lesson 05.
+    slider and the curve reach on each side of zero. Its controls are named ``value`` and
+    ``weight`` (a new weight puts the slider at its example value, one draw); its frames are
+    :class:`SlopeFrames`. Introduced in lesson 05.
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse import nn  # noqa: PLC0415
-    from dlcourse.data import SPAM_EXAMPLE  # noqa: PLC0415
-    from dlcourse.explain.walkthrough import default_unit_names  # noqa: PLC0415
-    from dlcourse.viz.network import format_number  # noqa: PLC0415
-    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
+    from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.picture import row  # noqa: PLC0415
 
-    if weights is None:
-        weights = SPAM_EXAMPLE.weights()
-        input_names = SPAM_EXAMPLE.features if input_names is None else input_names
-    if x is None or y is None:
-        x, y = SPAM_EMAILS
-    start_weights = [np.array(w, dtype=np.float64) for w in weights]
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y)
-    kernels = start_weights[::2]
-    model = nn.Sequential([nn.Dense(k.shape[1], activation=a, dtype="float64", name=f"layer_{i + 1}",
-                                    input_shape=(k.shape[0],) if i == 0 else None)
-                           for i, (k, a) in enumerate(zip(kernels, activations))], name="slope_explorer")
-    model.compile(optimizer=nn.SGD(), loss=loss)
-    model.set_weights(start_weights)
-    names = list(input_names) if input_names is not None else [f"x{i + 1}" for i in range(kernels[0].shape[0])]
-    units = default_unit_names([k.shape[1] for k in kernels])
+    frames = SlopeFrames(weights, x, y, activations, loss, input_names, span)
+    default = start if start in frames.where else frames.labels[0]
+    controls = {
+        "value": widgets.FloatSlider(value=frames.start_value(default), min=-span, max=span, step=0.05,
+                                     description="value", readout_format=".2f", continuous_update=True,
+                                     style={"description_width": "60px"}, layout={"width": "420px"},
+                                     tooltip="the chosen weight's value: moves the point along the loss curve"),
+        "weight": widgets.Dropdown(options=frames.labels, value=default, description="weight",
+                                   style={"description_width": "60px"}, layout={"width": "280px"}),
+    }
 
-    # every weight and bias, as (label, (array index, position))
-    options: list[tuple[str, tuple[int, tuple[int, ...]]]] = []
-    for layer, kernel in enumerate(kernels):
-        below = names if layer == 0 else list(units[layer - 1])
-        for i in range(kernel.shape[0]):
-            for j in range(kernel.shape[1]):
-                options.append((f"weight {below[i]} → {units[layer][j]}", (2 * layer, (i, j))))
-        for j in range(kernel.shape[1]):
-            options.append((f"bias of {units[layer][j]}", (2 * layer + 1, (j,))))
-    labels = [label for label, _ in options]
-    where = dict(options)
-    default = start if start in where else labels[0]
-    live = model.weights  # the model's own arrays: writing into them changes the model
+    def start_at_example(widget: Any) -> None:
+        widget.controls["value"].value = frames.start_value(widget.controls["weight"].value)
 
-    def loss_at(key: tuple[int, tuple[int, ...]], value: float) -> float:
-        array, index = key
-        live[array][index] = value
-        return float(model.evaluate(x, y, batch_size=len(x), verbose=0))
-
-    index0 = where[default]
-    def start_value(key: tuple[int, tuple[int, ...]]) -> float:
-        return round(float(start_weights[key[0]][key[1]]), 4)  # float32 weights: 0.699999988 -> 0.7
-
-    value = widgets.FloatSlider(value=start_value(index0), min=-span, max=span, step=0.05,
-                                description="value", readout_format=".2f", continuous_update=True,
-                                style={"description_width": "60px"}, layout={"width": "420px"},
-                                tooltip="the chosen weight's value: moves the point along the loss curve")
-    menu = widgets.Dropdown(options=labels, value=default, description="weight",
-                            style={"description_width": "60px"}, layout={"width": "280px"})
-    plot = _SlopePlot(f"loss L ({loss})")
-    picture = Picture(plot.fig)
-    grid = np.linspace(-span, span, 81)
-    curves = {}
-    for label, key in options:  # every weight's curve now (about 0.2 ms per point), so the axes fit them all
-        curves[label] = np.array([loss_at(key, v) for v in grid])
-        for w, w0 in zip(live, start_weights):
-            w[...] = w0
-    low = min(float(c.min()) for c in curves.values())
-    high = max(float(c.max()) for c in curves.values())
-    pad = 0.06 * (high - low or 1.0)
-    plot.set_limits((-span, span), (max(low - pad, 0.0) if low >= 0 else low - pad, high + 4 * pad))
-
-    def draw(*_: Any) -> None:
-        key = where[menu.value]
-        for w, w0 in zip(live, start_weights):  # every other weight keeps the example's value
-            w[...] = w0
-        array, index = key
-        live[array][index] = value.value
-        current, grads = model.compute_gradients(x, y, training=False)
-        slope = float(grads[array][index])
-        h = 1e-5
-        numeric = (loss_at(key, value.value + h) - loss_at(key, value.value - h)) / (2 * h)
-        live[array][index] = value.value
-        plot.curve.set_data(grid, curves[menu.value])
-        plot.set_point(value.value, current, slope, reach=0.35 * span)
-        p = 4
-        step = "moves this weight <b>left</b>" if slope > 0 else "moves this weight <b>right</b>" if slope < 0 \
-            else "leaves this weight <b>where it is</b>"
-        picture.show(Frame(
-            plot.png(),
-            f"{menu.value} = <b>{value.value:.2f}</b>: loss L = <b>{format_number(current, p)}</b><br>"
-            f"slope dL/dw from backpropagation = <b>{format_number(slope, p)}</b> (the dashed tangent)<br>"
-            f"slope by central difference (L(w + h) − L(w − h)) / 2h, h = 1e-5: <b>{format_number(numeric, p)}</b><br>"
-            f"Gradient descent, w ← w − learning_rate × dL/dw, {step}.",
-            f"The loss of the batch as {menu.value} moves from {-span:g} to {span:g}, the others fixed; a point "
-            f"at {menu.value} = {value.value:.2f}, loss {format_number(current, p)}, with its tangent of slope "
-            f"{format_number(slope, p)}."))
-
-    def on_menu(change: dict) -> None:
-        first = start_value(where[change["new"]])
-        if value.value != first:
-            value.value = first  # its observer redraws
-        else:
-            draw()
-
-    value.observe(draw, names="value")
-    menu.observe(on_menu, names="value")
-    draw()
-    help_text = widgets.HTML(
-        "<b>value</b> moves the chosen weight (the other weights keep their values); <b>weight</b> picks "
-        "which one. The curve is the loss of the whole batch; the dashed line touches it at the current "
-        "value with the slope backpropagation computed. Keyboard: Tab to a control, then ← → (slider) or "
-        "↑ ↓ (menu).")
-    box = widgets.VBox([row(value, menu), help_text, row(picture, picture.readout)])
-    box.add_class("dlcourse-main")
-    return box
+    return LiveWidget(
+        controls, frames, react={"weight": start_at_example},
+        help="<b>value</b> moves the chosen weight (the other weights keep their values); <b>weight</b> picks "
+             "which one. The curve is the loss of the whole batch; the dashed line touches it at the current "
+             "value with the slope backpropagation computed. Keyboard: Tab to a control, then ← → (slider) or "
+             "↑ ↓ (menu).",
+        arrange=lambda c, help_text, picture: [row(c["value"], c["weight"]), help_text,
+                                               row(picture, picture.readout)])

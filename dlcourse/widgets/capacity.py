@@ -4,15 +4,89 @@
 trained here): a slider picks the number of hidden units; the left panel shows that network's
 training and validation accuracy per epoch, the right panel the final validation accuracy of every
 width with the picked one starred (widths are compared on validation data; the test set is kept for
-one final score). One figure is made once; each move updates its lines and re-renders
-the same image (well under 100 ms). The slider works with the keyboard (Tab, then ← →).
+one final score). Its frames (:class:`CapacityFrames`, no widgets needed) use one
+figure made once; each move updates its lines and re-renders the same image (well under 100 ms). The slider works with the keyboard (Tab, then ← →).
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["capacity_explorer"]
+__all__ = ["CapacityFrames", "capacity_explorer"]
+
+
+class CapacityFrames:
+    """The explorer's frames without widgets: ``frames({"units": width})`` is a :class:`Frame`.
+
+    Checks the sweep and makes one figure (``figure``): its layout is computed for the first frame
+    and then kept, so later frames only update the lines (``widths`` lists the sweep's widths).
+    Introduced in lesson 09.
+    """
+
+    def __init__(self, histories: Mapping[int, Any], val_accuracy: Mapping[int, float]) -> None:
+        from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+        from dlcourse.viz.history import as_dict  # noqa: PLC0415
+        from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+
+        histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
+        self.val_accuracy = {int(w): float(a) for w, a in val_accuracy.items()}
+        self.widths = sorted(histories)
+        if not self.widths:
+            raise ValueError("give at least one width: capacity_explorer({1: history, ...}, {1: 0.45, ...})")
+        missing = [w for w in self.widths if w not in self.val_accuracy]
+        if missing:
+            raise ValueError(f"no validation accuracy for widths {missing}")
+        self.runs = {w: as_dict(histories[w]) for w in self.widths}
+
+        self.figure = fig = CourseFigure(figsize=(7.2, 3.9), layout="constrained")
+        self.left, right = left, right = fig.subplots(1, 2)
+        longest = max(len(r["accuracy"]) for r in self.runs.values())
+        (self.train_line,) = left.plot([], [], color=PALETTE["train"], linestyle="--", marker="o", markersize=4,
+                                       label="training")
+        (self.val_line,) = left.plot([], [], color=PALETTE["validation"], linestyle="-", marker="^", markersize=5,
+                                     label="validation")
+        left.set_xlim(0.5, longest + 0.5)
+        left.set_ylim(0.0, 1.0)
+        left.set_xlabel("epoch")
+        left.set_ylabel("accuracy")
+        left.grid(True, color="#dddddd", linewidth=0.6)
+        _legend_below(left)
+        accs = [float(self.val_accuracy[w]) for w in self.widths]
+        right.plot(self.widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",
+                   linewidth=1.4, label="final validation accuracy")
+        (self.picked,) = right.plot([], [], marker="*", markersize=18, color=PALETTE["accent"],
+                                    markeredgecolor="black", linestyle="none", label="picked width")
+        right.set_xscale("log", base=2)
+        right.set_xticks(self.widths, [str(w) for w in self.widths])
+        right.set_ylim(0.0, 1.0)
+        right.set_title("Validation accuracy by width")
+        right.set_xlabel("hidden units (log scale)")
+        right.set_ylabel("validation accuracy")
+        right.grid(True, color="#dddddd", linewidth=0.6)
+        _legend_below(right)
+
+    def __call__(self, values: Mapping[str, Any]) -> Any:
+        from dlcourse.viz.figure import frame_png  # noqa: PLC0415
+        from dlcourse.widgets.frame import Frame  # noqa: PLC0415
+
+        width, val_accuracy = values["units"], self.val_accuracy
+        run = self.runs[width]
+        train, val = run["accuracy"], run.get("val_accuracy", [])
+        self.train_line.set_data(range(1, len(train) + 1), train)
+        self.val_line.set_data(range(1, len(val) + 1), val)
+        self.left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
+        self.picked.set_data([width], [val_accuracy[width]])
+        params = (784 + 1) * width + (width + 1) * 10
+        png = frame_png(self.figure)
+        self.figure.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
+        return Frame(
+            png,
+            f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
+            f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
+            f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "
+            f"{train[-1]:.3f} and {val[-1] if len(val) else float('nan'):.3f}. Right: validation accuracy against the "
+            f"number of hidden units (" + ", ".join(f"{w}: {val_accuracy[w]:.3f}" for w in self.widths)
+            + f"); a star marks {width}.")
 
 
 def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, float],
@@ -22,87 +96,24 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     ``histories`` maps a width to its training history (Keras, engine or dict, with
     ``accuracy`` and ``val_accuracy``); ``val_accuracy`` maps the same widths to the validation
     accuracy they are compared on (usually each history's last ``val_accuracy``).
-    ``start`` is the width shown first (default: the smallest, the bottleneck).
-    Introduced in lesson 09.
+    ``start`` is the width shown first (default: the smallest, the bottleneck). Its one control
+    is named ``units``; its frames are :class:`CapacityFrames`. Introduced in lesson 09.
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
-    from dlcourse.viz.history import as_dict  # noqa: PLC0415
-    from dlcourse.viz.style import PALETTE  # noqa: PLC0415
-    from dlcourse.widgets.picture import Frame, Picture  # noqa: PLC0415
+    from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
 
-    histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
-    val_accuracy = {int(w): float(a) for w, a in val_accuracy.items()}
-    widths = sorted(histories)
-    if not widths:
-        raise ValueError("give at least one width: capacity_explorer({1: history, ...}, {1: 0.45, ...})")
-    missing = [w for w in widths if w not in val_accuracy]
-    if missing:
-        raise ValueError(f"no validation accuracy for widths {missing}")
-    runs = {w: as_dict(histories[w]) for w in widths}
-    start = start if start in runs else widths[0]
-
-    fig = CourseFigure(figsize=(7.2, 3.9), layout="constrained")
-    left, right = fig.subplots(1, 2)
-    longest = max(len(r["accuracy"]) for r in runs.values())
-    (train_line,) = left.plot([], [], color=PALETTE["train"], linestyle="--", marker="o", markersize=4,
-                              label="training")
-    (val_line,) = left.plot([], [], color=PALETTE["validation"], linestyle="-", marker="^", markersize=5,
-                            label="validation")
-    left.set_xlim(0.5, longest + 0.5)
-    left.set_ylim(0.0, 1.0)
-    left.set_xlabel("epoch")
-    left.set_ylabel("accuracy")
-    left.grid(True, color="#dddddd", linewidth=0.6)
-    _legend_below(left)
-    accs = [float(val_accuracy[w]) for w in widths]
-    right.plot(widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",
-               linewidth=1.4, label="final validation accuracy")
-    (picked,) = right.plot([], [], marker="*", markersize=18, color=PALETTE["accent"], markeredgecolor="black",
-                           linestyle="none", label="picked width")
-    right.set_xscale("log", base=2)
-    right.set_xticks(widths, [str(w) for w in widths])
-    right.set_ylim(0.0, 1.0)
-    right.set_title("Validation accuracy by width")
-    right.set_xlabel("hidden units (log scale)")
-    right.set_ylabel("validation accuracy")
-    right.grid(True, color="#dddddd", linewidth=0.6)
-    _legend_below(right)
-
-    slider = widgets.SelectionSlider(options=[(str(w), w) for w in widths], value=start, description="hidden units",
+    frames = CapacityFrames(histories, val_accuracy)
+    widths = frames.widths
+    slider = widgets.SelectionSlider(options=[(str(w), w) for w in widths],
+                                     value=start if start in frames.runs else widths[0], description="hidden units",
                                      continuous_update=True, style={"description_width": "90px"},
                                      layout={"width": "420px"}, tooltip="how many ReLU units the hidden layer has")
-    help_text = widgets.HTML(
-        "Slide <b>hidden units</b> (or Tab to it and press ← →) to pick how wide the hidden ReLU layer is. "
-        "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
-        "Right: validation accuracy of every width; the star is the one you picked.")
-    picture = Picture(fig)
-
-    def draw(*_: Any) -> None:
-        width = slider.value
-        run = runs[width]
-        train, val = run["accuracy"], run.get("val_accuracy", [])
-        train_line.set_data(range(1, len(train) + 1), train)
-        val_line.set_data(range(1, len(val) + 1), val)
-        left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
-        picked.set_data([width], [val_accuracy[width]])
-        params = (784 + 1) * width + (width + 1) * 10
-        picture.show(Frame(
-            frame_png(fig),
-            f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
-            f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
-            f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "
-            f"{train[-1]:.3f} and {val[-1] if len(val) else float('nan'):.3f}. Right: validation accuracy against the "
-            f"number of hidden units (" + ", ".join(f"{w}: {val_accuracy[w]:.3f}" for w in widths)
-            + f"); a star marks {width}."))
-
-    slider.observe(draw, names="value")
-    draw()
-    fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
-    box = widgets.VBox([slider, help_text, picture.readout, picture])
-    box.add_class("dlcourse-main")
-    return box
+    return LiveWidget(
+        {"units": slider}, frames,
+        help="Slide <b>hidden units</b> (or Tab to it and press ← →) to pick how wide the hidden ReLU layer is. "
+             "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
+             "Right: validation accuracy of every width; the star is the one you picked.")
 
 
 def _legend_below(ax: Any) -> None:

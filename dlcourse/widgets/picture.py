@@ -19,28 +19,15 @@ them (for the browser tests). Imported only when a widget is built (it needs ipy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 import ipywidgets as widgets
 from traitlets import Unicode
 
 from dlcourse.viz.figure import SCALE, image_size
+from dlcourse.widgets.frame import Frame
 
 __all__ = ["Frame", "Picture", "main_report", "min_text_px", "picture_report", "row"]
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What a widget shows for one state of its controls: picture, readout (HTML) and description.
-
-    ``png`` holds the picture's bytes: PNG, or JPEG for a picture redrawn many times a second
-    (the Playground while it trains), which encodes several times faster.
-    """
-
-    png: bytes
-    readout: str
-    alt: str
 
 
 def min_text_px(fig: Any) -> float | None:
