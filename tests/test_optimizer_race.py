@@ -1,4 +1,4 @@
-"""dlcourse.viz.optimizer_paths and the optimizer-race widget (lesson 07).
+"""dlcourse.descent's races, dlcourse.viz.optimizer_paths and the optimizer-race widget (lesson 07).
 
 Every racer's path is compared with Keras itself: the same optimizer from ``keras.optimizers``
 with the same settings, stepping a ``keras.Variable`` on the same surface (gradients from
@@ -17,17 +17,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from dlcourse import nn  # noqa: E402
+from dlcourse.descent import OPTIMIZER_NAMES, make_optimizer, optimizer_path, race, race_outcome  # noqa: E402
 from dlcourse.surfaces import SURFACES, get_surface  # noqa: E402
-from dlcourse.viz.optimizer_paths import (  # noqa: E402
-    OPTIMIZER_NAMES,
-    OPTIMIZER_STYLES,
-    RacePlot,
-    make_optimizer,
-    optimizer_path,
-    plot_race,
-    plot_races,
-    race,
-)
+from dlcourse.viz.optimizer_paths import OPTIMIZER_STYLES, RacePlot, plot_race, plot_races  # noqa: E402
 from widget_helpers import move_each, parts  # noqa: E402
 
 KERAS_RACERS = {
@@ -80,6 +73,42 @@ def test_race_paths_match_keras(surface_name, racer):
     scale = np.abs(theirs).max(axis=1, keepdims=True) + 1e-3
     worst = float(np.max(np.abs(ours - theirs) / scale))
     assert worst < 1e-4, f"{racer} on {surface_name}: worst relative difference {worst:.2e}"
+
+
+ENGINE_RACERS = {
+    "SGD": lambda lr: nn.SGD(learning_rate=lr),
+    "Momentum": lambda lr: nn.SGD(learning_rate=lr, momentum=0.9),
+    "Nesterov": lambda lr: nn.SGD(learning_rate=lr, momentum=0.9, nesterov=True),
+    "Adagrad": lambda lr: nn.Adagrad(learning_rate=lr),
+    "Adadelta": lambda lr: nn.Adadelta(learning_rate=lr),
+    "RMSprop": lambda lr: nn.RMSprop(learning_rate=lr),
+    "Adam": lambda lr: nn.Adam(learning_rate=lr),
+    "AMSGrad": lambda lr: nn.Adam(learning_rate=lr, amsgrad=True),
+}
+
+
+@pytest.mark.parametrize("racer", OPTIMIZER_NAMES)
+def test_race_paths_are_the_engines_optimizers_step_by_step(racer):
+    """Each racer is the nn optimizer a lesson trains with, applied to the point (x, y)."""
+    surface = get_surface("saddle")
+    rate = surface.learning_rates[racer]
+    opt = ENGINE_RACERS[racer](rate)
+    p = np.array(surface.start, dtype=float)
+    expected = [p.copy()]
+    for _ in range(STEPS):
+        opt.apply([surface.grad(p)], [p])
+        expected.append(p.copy())
+    np.testing.assert_array_equal(race(surface, {racer: rate}, steps=STEPS)[racer], np.array(expected))
+
+
+def test_race_outcome_tells_how_a_racer_ended():
+    surface = get_surface("ravine")
+    assert race_outcome(surface, optimizer_path(surface, make_optimizer("SGD", 1.5), steps=300), 300).startswith(
+        "diverged after ")
+    good = optimizer_path(surface, make_optimizer("Momentum", 0.15))
+    text = race_outcome(surface, good)
+    assert text == (f"loss {surface.value(good[-1]):.2g} above the minimum, "
+                    f"{float(np.linalg.norm(good[-1])):.2g} away from it")
 
 
 @pytest.mark.parametrize("racer", ["SGD", "Momentum", "Adam"])

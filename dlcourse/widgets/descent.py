@@ -26,7 +26,8 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.surfaces import CURVES, get_curve  # noqa: PLC0415
-    from dlcourse.viz.descent import DescentPlot, descent_path  # noqa: PLC0415
+    from dlcourse.descent import descent_path, verdict  # noqa: PLC0415
+    from dlcourse.viz.descent import DescentPlot  # noqa: PLC0415
     from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     first = get_curve(curve)
@@ -56,7 +57,8 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
         the_curve = get_curve(menu.value)
         plot = plots[the_curve.name]
         path = descent_path(the_curve.grad, s_start.value, s_rate.value, s_steps.value)
-        what = plot.update(path, s_steps.value)
+        plot.update(path)
+        what = verdict(the_curve, path, s_steps.value)
         factor = 1 - s_rate.value * the_curve.curvature
         picture.figure = plot.fig
         picture.show(Frame(

@@ -37,7 +37,8 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.surfaces import SURFACES, get_surface  # noqa: PLC0415
-    from dlcourse.viz.optimizer_paths import OPTIMIZER_NAMES, RacePlot, make_optimizer, optimizer_path  # noqa: PLC0415
+    from dlcourse.descent import OPTIMIZER_NAMES, make_optimizer, optimizer_path, race_outcome  # noqa: PLC0415
+    from dlcourse.viz.optimizer_paths import RacePlot  # noqa: PLC0415
     from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
 
     current = get_surface(surface)
@@ -83,16 +84,8 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
         return plots[the_surface.name]
 
     def table(the_surface: Any, shown: dict[str, np.ndarray]) -> str:
-        low = the_surface.value(the_surface.minimum)
-        cells = []
-        for name, path in shown.items():
-            end = path[-1]
-            if len(path) < the_surface.steps + 1:
-                result = f"diverged after {len(path) - 1} steps"
-            else:
-                distance = float(np.hypot(*(end - np.asarray(the_surface.minimum))))
-                result = f"loss {the_surface.value(end) - low:.2g} above the minimum, {distance:.2g} away from it"
-            cells.append(f"<tr><td>{name}</td><td>η = {rates[name].value:.2g}</td><td>{result}</td></tr>")
+        cells = [f"<tr><td>{name}</td><td>η = {rates[name].value:.2g}</td><td>{race_outcome(the_surface, path)}</td></tr>"
+                 for name, path in shown.items()]
         if not cells:
             return "Tick at least one optimizer."
         return (f"<b>{the_surface.name}</b>, after {the_surface.steps} steps:"
