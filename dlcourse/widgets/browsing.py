@@ -25,12 +25,12 @@ class FigureImage:
     ``readout`` the HTML under it. Introduced in lesson 08 (the prediction browser).
     """
 
-    def __init__(self, fig: Any) -> None:
+    def __init__(self, fig: Any, moving: Any = None) -> None:
         from dlcourse.viz.figure import FastPNG  # noqa: PLC0415
         from dlcourse.widgets.picture import Picture  # noqa: PLC0415
 
         self.fig = fig
-        self.fast = FastPNG(fig, moving=None)
+        self.fast = FastPNG(fig, moving=moving)
         self.fast.lay_out()
         self.widget = Picture(fig)
         self.readout = self.widget.readout

@@ -27,7 +27,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
+    from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
     from dlcourse.viz.history import as_dict  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
     from dlcourse.widgets.picture import Frame, Picture  # noqa: PLC0415
@@ -78,6 +78,8 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
         "Left: that network's accuracy per epoch (dashed: training images, solid: validation images). "
         "Right: validation accuracy of every width; the star is the one you picked.")
     picture = Picture(fig)
+    moving = [train_line, val_line, picked, left.title, *left.spines.values(), *right.spines.values()]
+    fast = FastPNG(fig, moving, dpi=80)  # the rest is drawn once
 
     def draw(*_: Any) -> None:
         width = slider.value
@@ -89,7 +91,7 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
         picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
         picture.show(Frame(
-            frame_png(fig),
+            fast.png(),
             f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
             f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
             f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "
@@ -99,7 +101,6 @@ def capacity_explorer(histories: Mapping[int, Any], val_accuracy: Mapping[int, f
 
     slider.observe(draw, names="value")
     draw()
-    fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
     box = widgets.VBox([slider, help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box

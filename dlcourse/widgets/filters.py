@@ -77,9 +77,11 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
     for ax in (ax_kernel, ax_map):
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.colorbar(shown_kernel, ax=ax_kernel, shrink=0.8, label="weight (orange +, purple −)")
-    fig.colorbar(shown_map, ax=ax_map, shrink=0.8, label="activation (this map's range)")
-    picture = FigureImage(fig)
+    bars = [fig.colorbar(shown_kernel, ax=ax_kernel, shrink=0.8, label="weight (orange +, purple −)").ax,
+            fig.colorbar(shown_map, ax=ax_map, shrink=0.8, label="activation (this map's range)").ax]
+    picture = FigureImage(fig, lambda: [  # what a move changes; the rest (the digit) is drawn once
+        shown_kernel, shown_map, ax_kernel.title, ax_map.title, *ax_kernel.spines.values(), *ax_map.spines.values(),
+        *(part for bar in bars for part in bar.get_children() if part is not bar.patch)])
 
     def draw(*_: Any) -> None:
         data = layers[menu.value]
