@@ -25,7 +25,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
-    from dlcourse.viz.figure import CourseFigure, frame_png  # noqa: PLC0415
+    from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
     from dlcourse.viz.history import as_dict, best_epoch  # noqa: PLC0415
     from dlcourse.viz.style import PALETTE  # noqa: PLC0415
     from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
@@ -63,6 +63,8 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         "generalization gap; the star marks the epoch with the lowest validation loss. The loss of L1 and L2 runs "
         "includes their penalty, so their first epochs start off the top of the chart.")
     picture = Picture(fig)
+    fast = FastPNG(fig, lambda: [base_train, base_val, run_train, run_val, run_best, *shading, ax.title,  # the rest:
+                                 ax.get_legend(), *ax.spines.values()], dpi=80)  # once per metric
 
     def draw(*_: Any) -> None:
         name, key = menu.value, metric.value
@@ -94,7 +96,7 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
         gap_base = base["accuracy"][-1] - base["val_accuracy"][-1]
         gap_run = run["accuracy"][-1] - run["val_accuracy"][-1]
         picture.show(Frame(
-            frame_png(fig),
+            fast.png(key),
             f"Last epoch, accuracy gap (training − validation): <i>{baseline}</i> {gap_base:+.3f}, "
             f"<b>{name}</b> {gap_run:+.3f}; {name} trained {len(run['loss'])} epochs.",
             f"Training and validation {key} per epoch of {name} (in colour) over {baseline} (grey), the gap "
@@ -105,7 +107,6 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     menu.observe(draw, names="value")
     metric.observe(draw, names="value")
     draw()
-    fig.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
     box = widgets.VBox([row(menu, metric), help_text, picture.readout, picture])
     box.add_class("dlcourse-main")
     return box
