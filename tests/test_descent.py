@@ -216,3 +216,26 @@ def test_the_readout_tells_what_happened(explorer):
     assert "diverg" in readout.value
     curve.value = "two valleys"
     assert start.value == CURVES["two valleys"].start
+
+
+def test_frames_come_without_widgets_from_the_engines_path():
+    """The widget's frame function: control values in, picture and sentence out, no ipywidgets."""
+    from dlcourse.widgets.descent import DescentFrames
+
+    frames = DescentFrames()
+    frame = frames({"learning rate": 0.5, "start": 0.0, "steps": 40, "curve": "quadratic"})
+    assert frame.png.startswith(b"\x89PNG") and "converged in 1 step" in frame.readout
+    path = descent_path(QUADRATIC.grad, 0.0, 0.5, 40)
+    np.testing.assert_array_equal(frames.plots["quadratic"].path, path)
+    bounce = frames({"learning rate": 1.0, "start": 0.0, "steps": 30, "curve": "quadratic"})
+    assert "bounces" in bounce.readout and bounce.png != frame.png
+
+
+def test_controls_are_named_and_a_new_curve_moves_the_start_in_one_draw(explorer):
+    assert list(explorer.controls) == ["learning rate", "start", "steps", "curve"]
+    draws = explorer.draws
+    explorer.controls["curve"].value = "lopsided"
+    assert explorer.draws == draws + 1, "a new curve draws once, with the start already moved"
+    assert explorer.controls["start"].value == CURVES["lopsided"].start
+    assert (explorer.controls["start"].min, explorer.controls["start"].max) == CURVES["lopsided"].xlim
+    explorer.set(curve="quadratic", start=0.0)

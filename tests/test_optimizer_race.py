@@ -260,3 +260,32 @@ def test_a_new_surface_resets_learning_rates_and_the_replay(race_widget):
     assert "rosenbrock" in readout.value
     rates["SGD"].value = 0.1
     assert "diverged" in readout.value
+
+
+def test_race_frames_come_without_widgets():
+    """The race's frame function: control values in, the engine's paths drawn and tabled, no ipywidgets."""
+    from dlcourse.widgets.optimizer_race import RaceFrames
+
+    surface = get_surface("ravine")
+    values = {"surface": "ravine", "step": surface.steps}
+    for name in OPTIMIZER_NAMES:
+        values[name] = name in ("SGD", "Adam")
+        values[f"{name} η"] = surface.learning_rates[name]
+    frame = RaceFrames()(values)
+    assert frame.png.startswith(b"\x89PNG")
+    for name in ("SGD", "Adam"):
+        path = race(surface, [name])[name]
+        assert race_outcome(surface, path) in frame.readout
+    assert "Momentum" not in frame.readout
+
+
+def test_race_controls_are_named(race_widget):
+    names = list(race_widget.controls)
+    assert names[:2] == ["SGD", "SGD η"] and names[-2:] == ["surface", "step"]
+    assert len(names) == 2 * len(OPTIMIZER_NAMES) + 2
+    race_widget.set(**{"Nesterov": False})
+    race_widget.controls["Nesterov η"].value = 0.3
+    assert race_widget.controls["Nesterov"].value, "moving a learning rate switches its optimizer on"
+    race_widget.controls["surface"].value = "saddle"
+    assert race_widget.controls["Nesterov"].value and not race_widget.controls["AMSGrad"].value, \
+        "a new surface resets the rates without switching optimizers on"
