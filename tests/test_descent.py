@@ -1,7 +1,7 @@
-"""dlcourse.viz.descent and the learning-rate widget (lesson 06).
+"""dlcourse.descent's gradient descent, dlcourse.viz.descent and the learning-rate widget (lesson 06).
 
-The descent path is checked against the closed form of gradient descent on a parabola,
-``w_k = w* + (1 − ηa)^k (w0 − w*)``, and against Keras' own SGD; the thresholds the lesson
+The descent path is the engine's ``nn.SGD`` step by step; it is checked against the closed form
+of gradient descent on a parabola, ``w_k = w* + (1 − ηa)^k (w0 − w*)``, and against Keras' own SGD; the thresholds the lesson
 teaches (1/a and 2/a) are checked as behaviours of real paths; the widget is driven from
 Python, as the benchmark does, and every control must change the picture quickly.
 """
@@ -15,16 +15,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from dlcourse import nn  # noqa: E402
+from dlcourse.descent import descent_path, loss_gaps, steps_to_converge, verdict  # noqa: E402
 from dlcourse.surfaces import CURVES, SURFACES, get_curve  # noqa: E402
 from dlcourse.viz.descent import (  # noqa: E402
     DescentPlot,
-    descent_path,
     plot_batch_losses,
     plot_descent,
     plot_descent_2d,
     plot_learning_rates,
-    steps_to_converge,
-    verdict,
 )
 from widget_helpers import move_each, parts  # noqa: E402
 
@@ -37,8 +36,44 @@ def closed_form(eta: float, w0: float, steps: int, a: float = 2.0, w_star: float
 
 @pytest.mark.parametrize("eta", [0.05, 0.3, 0.5, 0.9, 1.0, 1.05])
 def test_descent_path_is_the_closed_form_on_a_parabola(eta):
+    """The engine, like Keras, keeps the learning rate in float32: η is float32(η) exactly."""
     path = descent_path(QUADRATIC.grad, 0.0, eta, 40)
-    np.testing.assert_allclose(path, closed_form(eta, 0.0, 40), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(path, closed_form(float(np.float32(eta)), 0.0, 40), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+@pytest.mark.parametrize("eta", [0.05, 0.5, 1.3])
+def test_descent_path_is_the_engines_sgd_step_by_step(name, eta):
+    """The widget's path is nn.SGD's, as lessons 07–11 use it, not a copy of its rule."""
+    curve = get_curve(name)
+    w = np.array(curve.start, dtype=float)
+    opt = nn.SGD(learning_rate=eta)
+    expected = [float(w)]
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            opt.apply([curve.grad(w)], [w])
+            expected.append(float(w))
+            if abs(float(w)) > 1e6 or not np.isfinite(w):
+                break
+    path = descent_path(curve.grad, curve.start, eta, 30)
+    assert path.shape == (len(expected),)
+    np.testing.assert_array_equal(path, expected)
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+def test_descent_path_on_every_curve_matches_keras_sgd(name):
+    """keras.optimizers.SGD stepping a float64 variable with the curve's gradient: the same points."""
+    import keras
+    import tensorflow as tf
+
+    curve = get_curve(name)
+    w = keras.Variable(np.float64(curve.start), dtype="float64")
+    opt = keras.optimizers.SGD(learning_rate=0.3)
+    keras_points = [float(w.numpy())]
+    for _ in range(25):
+        opt.apply_gradients([(tf.constant(curve.grad(w.numpy()), dtype="float64"), w)])
+        keras_points.append(float(w.numpy()))
+    np.testing.assert_allclose(descent_path(curve.grad, curve.start, 0.3, 25), keras_points, rtol=1e-12, atol=1e-12)
 
 
 def test_descent_path_matches_keras_sgd():
@@ -132,12 +167,14 @@ def test_batch_losses_line_up_on_the_epoch_axis():
 
 def test_descent_plot_redraws_only_the_path():
     plot = DescentPlot(QUADRATIC)
-    plot.update(descent_path(QUADRATIC.grad, 0.0, 0.1, 20), 20)
+    path = descent_path(QUADRATIC.grad, 0.0, 0.1, 20)
+    plot.update(path)
+    np.testing.assert_array_equal(plot.loss_line.get_ydata(), loss_gaps(QUADRATIC, path))
     first = plot.png()
-    plot.update(descent_path(QUADRATIC.grad, 0.0, 0.9, 20), 20)
+    plot.update(descent_path(QUADRATIC.grad, 0.0, 0.9, 20))
     second = plot.png()
     assert first != second and second.startswith(b"\x89PNG")
-    plot.update(descent_path(QUADRATIC.grad, 0.0, 0.1, 20), 20)
+    plot.update(descent_path(QUADRATIC.grad, 0.0, 0.1, 20))
     assert plot.png() == first, "the same path gives the same picture (the background is kept intact)"
 
 
@@ -179,3 +216,26 @@ def test_the_readout_tells_what_happened(explorer):
     assert "diverg" in readout.value
     curve.value = "two valleys"
     assert start.value == CURVES["two valleys"].start
+
+
+def test_frames_come_without_widgets_from_the_engines_path():
+    """The widget's frame function: control values in, picture and sentence out, no ipywidgets."""
+    from dlcourse.widgets.descent import DescentFrames
+
+    frames = DescentFrames()
+    frame = frames({"learning rate": 0.5, "start": 0.0, "steps": 40, "curve": "quadratic"})
+    assert frame.png.startswith(b"\x89PNG") and "converged in 1 step" in frame.readout
+    path = descent_path(QUADRATIC.grad, 0.0, 0.5, 40)
+    np.testing.assert_array_equal(frames.plots["quadratic"].path, path)
+    bounce = frames({"learning rate": 1.0, "start": 0.0, "steps": 30, "curve": "quadratic"})
+    assert "bounces" in bounce.readout and bounce.png != frame.png
+
+
+def test_controls_are_named_and_a_new_curve_moves_the_start_in_one_draw(explorer):
+    assert list(explorer.controls) == ["learning rate", "start", "steps", "curve"]
+    draws = explorer.draws
+    explorer.controls["curve"].value = "lopsided"
+    assert explorer.draws == draws + 1, "a new curve draws once, with the start already moved"
+    assert explorer.controls["start"].value == CURVES["lopsided"].start
+    assert (explorer.controls["start"].min, explorer.controls["start"].max) == CURVES["lopsided"].xlim
+    explorer.set(curve="quadratic", start=0.0)

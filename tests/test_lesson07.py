@@ -215,7 +215,7 @@ def test_ravine_race_numbers_the_lesson_states():
     """Lesson 07, "Momentum" and "Nesterov momentum": momentum ends about 16 times closer than SGD;
     Nesterov swings less than half as wide across the valley but ends farther from the minimum."""
     from dlcourse.surfaces import SURFACES
-    from dlcourse.viz.optimizer_paths import optimizer_path
+    from dlcourse.descent import optimizer_path
 
     ravine = SURFACES["ravine"]
     sgd = np.linalg.norm(optimizer_path(ravine, nn.SGD(learning_rate=0.9))[-1])

@@ -1,4 +1,4 @@
-"""dlcourse.viz.optimizer_paths and the optimizer-race widget (lesson 07).
+"""dlcourse.descent's races, dlcourse.viz.optimizer_paths and the optimizer-race widget (lesson 07).
 
 Every racer's path is compared with Keras itself: the same optimizer from ``keras.optimizers``
 with the same settings, stepping a ``keras.Variable`` on the same surface (gradients from
@@ -17,17 +17,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from dlcourse import nn  # noqa: E402
+from dlcourse.descent import OPTIMIZER_NAMES, make_optimizer, optimizer_path, race, race_outcome  # noqa: E402
 from dlcourse.surfaces import SURFACES, get_surface  # noqa: E402
-from dlcourse.viz.optimizer_paths import (  # noqa: E402
-    OPTIMIZER_NAMES,
-    OPTIMIZER_STYLES,
-    RacePlot,
-    make_optimizer,
-    optimizer_path,
-    plot_race,
-    plot_races,
-    race,
-)
+from dlcourse.viz.optimizer_paths import OPTIMIZER_STYLES, RacePlot, plot_race, plot_races  # noqa: E402
 from widget_helpers import move_each, parts  # noqa: E402
 
 KERAS_RACERS = {
@@ -80,6 +73,42 @@ def test_race_paths_match_keras(surface_name, racer):
     scale = np.abs(theirs).max(axis=1, keepdims=True) + 1e-3
     worst = float(np.max(np.abs(ours - theirs) / scale))
     assert worst < 1e-4, f"{racer} on {surface_name}: worst relative difference {worst:.2e}"
+
+
+ENGINE_RACERS = {
+    "SGD": lambda lr: nn.SGD(learning_rate=lr),
+    "Momentum": lambda lr: nn.SGD(learning_rate=lr, momentum=0.9),
+    "Nesterov": lambda lr: nn.SGD(learning_rate=lr, momentum=0.9, nesterov=True),
+    "Adagrad": lambda lr: nn.Adagrad(learning_rate=lr),
+    "Adadelta": lambda lr: nn.Adadelta(learning_rate=lr),
+    "RMSprop": lambda lr: nn.RMSprop(learning_rate=lr),
+    "Adam": lambda lr: nn.Adam(learning_rate=lr),
+    "AMSGrad": lambda lr: nn.Adam(learning_rate=lr, amsgrad=True),
+}
+
+
+@pytest.mark.parametrize("racer", OPTIMIZER_NAMES)
+def test_race_paths_are_the_engines_optimizers_step_by_step(racer):
+    """Each racer is the nn optimizer a lesson trains with, applied to the point (x, y)."""
+    surface = get_surface("saddle")
+    rate = surface.learning_rates[racer]
+    opt = ENGINE_RACERS[racer](rate)
+    p = np.array(surface.start, dtype=float)
+    expected = [p.copy()]
+    for _ in range(STEPS):
+        opt.apply([surface.grad(p)], [p])
+        expected.append(p.copy())
+    np.testing.assert_array_equal(race(surface, {racer: rate}, steps=STEPS)[racer], np.array(expected))
+
+
+def test_race_outcome_tells_how_a_racer_ended():
+    surface = get_surface("ravine")
+    assert race_outcome(surface, optimizer_path(surface, make_optimizer("SGD", 1.5), steps=300), 300).startswith(
+        "diverged after ")
+    good = optimizer_path(surface, make_optimizer("Momentum", 0.15))
+    text = race_outcome(surface, good)
+    assert text == (f"loss {surface.value(good[-1]):.2g} above the minimum, "
+                    f"{float(np.linalg.norm(good[-1])):.2g} away from it")
 
 
 @pytest.mark.parametrize("racer", ["SGD", "Momentum", "Adam"])
@@ -231,3 +260,32 @@ def test_a_new_surface_resets_learning_rates_and_the_replay(race_widget):
     assert "rosenbrock" in readout.value
     rates["SGD"].value = 0.1
     assert "diverged" in readout.value
+
+
+def test_race_frames_come_without_widgets():
+    """The race's frame function: control values in, the engine's paths drawn and tabled, no ipywidgets."""
+    from dlcourse.widgets.optimizer_race import RaceFrames
+
+    surface = get_surface("ravine")
+    values = {"surface": "ravine", "step": surface.steps}
+    for name in OPTIMIZER_NAMES:
+        values[name] = name in ("SGD", "Adam")
+        values[f"{name} η"] = surface.learning_rates[name]
+    frame = RaceFrames()(values)
+    assert frame.png.startswith(b"\x89PNG")
+    for name in ("SGD", "Adam"):
+        path = race(surface, [name])[name]
+        assert race_outcome(surface, path) in frame.readout
+    assert "Momentum" not in frame.readout
+
+
+def test_race_controls_are_named(race_widget):
+    names = list(race_widget.controls)
+    assert names[:2] == ["SGD", "SGD η"] and names[-2:] == ["surface", "step"]
+    assert len(names) == 2 * len(OPTIMIZER_NAMES) + 2
+    race_widget.set(**{"Nesterov": False})
+    race_widget.controls["Nesterov η"].value = 0.3
+    assert race_widget.controls["Nesterov"].value, "moving a learning rate switches its optimizer on"
+    race_widget.controls["surface"].value = "saddle"
+    assert race_widget.controls["Nesterov"].value and not race_widget.controls["AMSGrad"].value, \
+        "a new surface resets the rates without switching optimizers on"

@@ -98,7 +98,7 @@ def test_surface_minimum_start_and_settings(name):
     assert surface.xlim[0] < surface.start[0] < surface.xlim[1]
     assert surface.ylim[0] < surface.start[1] < surface.ylim[1]
     assert np.linalg.norm(surface.grad(np.array(surface.start))) > 0
-    from dlcourse.viz.optimizer_paths import OPTIMIZER_NAMES
+    from dlcourse.descent import OPTIMIZER_NAMES
 
     assert set(surface.learning_rates) == set(OPTIMIZER_NAMES)
     assert surface.steps >= 50
@@ -120,7 +120,7 @@ def test_unknown_names_are_explained():
 
 def test_importing_the_lesson_modules_stays_light(tmp_path):
     code = (
-        "import sys, dlcourse.surfaces, dlcourse.viz.descent, dlcourse.viz.optimizer_paths, "
+        "import sys, dlcourse.surfaces, dlcourse.descent, dlcourse.viz.descent, dlcourse.viz.optimizer_paths, "
         "dlcourse.widgets.descent, dlcourse.widgets.optimizer_race, dlcourse.exercises.lesson06, "
         "dlcourse.exercises.lesson07\n"
         "print(','.join(sorted(m for m in ('tensorflow', 'keras', 'matplotlib', 'ipywidgets') if m in sys.modules)))\n"

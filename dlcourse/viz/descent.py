@@ -1,6 +1,7 @@
 """Gradient descent, drawn: the path of the steps on a 1-D loss curve or a 2-D loss surface.
 
-Introduced in lesson 06. The pictures:
+Introduced in lesson 06. This module only draws: the paths, and what happened on them, are
+computed by :mod:`dlcourse.descent` with the engine's optimizers. The pictures:
 
 * :func:`plot_descent` — one learning rate: the curve, the points visited, and the loss per step.
 * :func:`plot_learning_rates` — a panel per learning rate (too small, good, too large, ...),
@@ -15,53 +16,17 @@ Introduced in lesson 06. The pictures:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from dlcourse.descent import loss_gaps, verdict
 from dlcourse.viz.style import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO, PALETTE, finish, new_figure
 
-__all__ = [
-    "DescentPlot", "descent_path", "draw_contours", "plot_batch_losses", "plot_descent",
-    "plot_descent_2d", "plot_learning_rates", "steps_to_converge", "verdict",
-]
+__all__ = ["DescentPlot", "draw_contours", "plot_batch_losses", "plot_descent", "plot_descent_2d",
+           "plot_learning_rates"]
 
 _DASHES = ("-", "--", ":", "-.")
-_FLOOR = 1e-12  # loss differences below this are drawn at this height on log axes
-
-
-def descent_path(grad: Callable[[Any], Any], w0: Any, learning_rate: float, steps: int,
-                 limit: float = 1e6) -> np.ndarray:
-    """The points visited by gradient descent, ``w ← w − learning_rate · grad(w)``, start included.
-
-    Works for one weight (a float; returns shape ``(k,)``) or several (returns ``(k, n)``).
-    A path that diverges stops early, at the first point beyond ``limit`` (or not finite), so
-    no overflow happens and the returned path can be shorter than ``steps + 1``.
-    """
-    w = np.array(w0, dtype=float)
-    points = [w]
-    with np.errstate(all="ignore"):
-        for _ in range(int(steps)):
-            w = w - learning_rate * np.asarray(grad(w), dtype=float)
-            points.append(w)
-            if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > limit:
-                break
-    return np.array(points)
-
-
-def steps_to_converge(path: np.ndarray, w_star: Any, tol: float = 1e-3) -> int | None:
-    """The first step from which every later point is within ``tol`` of ``w_star``; None if never.
-
-    The distance is ``|w − w*|`` for one weight and the Euclidean distance for several.
-    """
-    path = np.asarray(path, dtype=float)
-    with np.errstate(invalid="ignore"):
-        distance = np.abs(path - w_star) if path.ndim == 1 else np.linalg.norm(path - np.asarray(w_star), axis=1)
-    close = distance < tol
-    if not close[-1]:
-        return None
-    outside = np.flatnonzero(~close)
-    return 0 if outside.size == 0 else int(outside[-1] + 1)
 
 
 def _curve_grid(curve: Any, points: int = 300) -> tuple[np.ndarray, np.ndarray]:
@@ -84,34 +49,6 @@ def _draw_path_1d(ax: Any, curve: Any, path: np.ndarray, color: str, label: str 
     start, = ax.plot(path[:1], curve.loss(path[:1]), "X", color=PALETTE["line"], markersize=10, zorder=4,
                      label="start" if label else None)
     return line, start
-
-
-def verdict(curve: Any, path: np.ndarray, steps: int, tol: float = 1e-3) -> str:
-    """What happened on a 1-D path, in a few words ("converged in 12 steps", "diverged", ...).
-
-    A path has converged at step k when from k on the gradient stays below ``tol`` times the
-    curve's curvature, i.e. every later point is within about ``tol`` of a minimum (the
-    lowest one or another). Introduced in lesson 06.
-    """
-    path = np.asarray(path, dtype=float)
-    with np.errstate(all="ignore"):
-        if len(path) < steps + 1 or not np.all(np.isfinite(path)) or np.max(np.abs(path - curve.w_star)) > 1e3:
-            return f"diverged (out of sight after {len(path) - 1} steps)" if len(path) < steps + 1 else "diverged"
-        flat = np.abs(curve.grad(path)) < tol * curve.curvature
-    if flat[-1]:
-        k = int(np.flatnonzero(~flat)[-1] + 1) if (~flat).any() else 0
-        where = float(path[-1])
-        done = f"converged in {k} step{'' if k == 1 else 's'}"
-        if abs(where - curve.w_star) > 0.1:
-            return f"{done}, to a local minimum at w ≈ {where:.2f} (the lowest is at w ≈ {curve.w_star:.2f})"
-        return done
-    if len(path) >= 3:
-        first, last = abs(path[0] - curve.w_star), abs(path[-1] - curve.w_star)
-        if abs(path[-1] - path[-3]) < 1e-9 * max(1.0, abs(path[-1])) and abs(path[-1] - path[-2]) > tol:
-            return "bounces between two points forever"
-        if last > first and np.sign(path[-1] - curve.w_star) != np.sign(path[-2] - curve.w_star):
-            return "diverging: each step lands farther from the minimum"
-    return f"not converged yet after {steps} steps"
 
 
 def plot_descent(curve: Any, path: np.ndarray, learning_rate: float | None = None,
@@ -274,8 +211,8 @@ class DescentPlot:
         self.renderer = FastPNG(self.fig, lambda: (self.line, self.start, self.loss_line), dpi=90)
         self.path = np.zeros(0)
 
-    def update(self, path: np.ndarray, steps: int) -> str:
-        """Show ``path`` (the visited weights); returns a sentence saying what happened."""
+    def update(self, path: np.ndarray) -> None:
+        """Show ``path`` (the visited weights, from :func:`dlcourse.descent.descent_path`)."""
         path = np.asarray(path, dtype=float)
         self.path = path
         curve = self.curve
@@ -283,10 +220,7 @@ class DescentPlot:
             shown = path[np.abs(path) < 1e3]
             self.line.set_data(shown, curve.loss(shown))
             self.start.set_data(path[:1], curve.loss(path[:1]))
-            gap = np.clip(curve.loss(path) - curve.loss(curve.w_star), _FLOOR, 1e8)
-        gap[~np.isfinite(gap)] = 1e8
-        self.loss_line.set_data(np.arange(len(path)), gap)
-        return verdict(curve, path, steps)
+        self.loss_line.set_data(np.arange(len(path)), loss_gaps(curve, path))
 
     def png(self) -> bytes:
         """The figure as PNG bytes (fast: only the path is redrawn)."""

@@ -1,15 +1,13 @@
 """Optimizers racing on a 2-D loss surface: their paths drawn on its contour lines.
 
-Introduced in lesson 07. The paths are computed with the course engine's optimizers
-(:mod:`dlcourse.nn.optimizers`, Keras 3's exact update rules) applied to a plain NumPy
-point ``p = (x, y)``, exactly as they update a network's weights::
+Introduced in lesson 07. This module only draws: the paths are computed by
+:mod:`dlcourse.descent` with the course engine's optimizers (Keras 3's exact update rules)::
 
-    opt = make_optimizer("Adam", learning_rate=0.1)
-    path = optimizer_path(SURFACES["rosenbrock"], opt)      # shape (steps + 1, 2)
+    paths = race(SURFACES["rosenbrock"], ["SGD", "Adam"])     # dlcourse.descent
+    plot_race(SURFACES["rosenbrock"], paths)
 
-* :data:`OPTIMIZER_NAMES` — the racers: SGD, Momentum, Nesterov, Adagrad, Adadelta, RMSprop,
-  Adam and AMSGrad, each with its own colour, marker and dash (:data:`OPTIMIZER_STYLES`).
-* :func:`race` — the paths of several optimizers on one surface.
+* :data:`OPTIMIZER_STYLES` — a colour, marker and dash per racer of
+  :data:`dlcourse.descent.OPTIMIZER_NAMES` (never colour alone).
 * :func:`plot_race` / :func:`plot_races` — the paths on contours (one surface / several).
 * :class:`RacePlot` — the live figure of the race widget (only the paths are redrawn).
 """
@@ -20,15 +18,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from dlcourse.descent import OPTIMIZER_NAMES
 from dlcourse.viz.descent import draw_contours
 from dlcourse.viz.style import OKABE_ITO, PALETTE
 
-__all__ = ["OPTIMIZER_NAMES", "OPTIMIZER_STYLES", "RacePlot", "make_optimizer", "optimizer_path", "plot_race",
-           "plot_races", "race"]
-
-#: The optimizers of the race, in the order the widget lists them.
-OPTIMIZER_NAMES: tuple[str, ...] = ("SGD", "Momentum", "Nesterov", "Adagrad", "Adadelta", "RMSprop", "Adam",
-                                    "AMSGrad")
+__all__ = ["OPTIMIZER_STYLES", "RacePlot", "plot_race", "plot_races"]
 
 #: Colour, marker and line style per optimizer (never colour alone).
 OPTIMIZER_STYLES: dict[str, dict[str, Any]] = {
@@ -41,65 +35,6 @@ OPTIMIZER_STYLES: dict[str, dict[str, Any]] = {
     "Adam": {"color": OKABE_ITO["black"], "marker": "h", "linestyle": "-"},
     "AMSGrad": {"color": OKABE_ITO["reddish_purple"], "marker": "<", "linestyle": ":"},
 }
-
-
-def make_optimizer(name: str, learning_rate: float) -> Any:
-    """The engine optimizer called ``name`` in the race (see :data:`OPTIMIZER_NAMES`).
-
-    "Momentum" is ``SGD(momentum=0.9)``, "Nesterov" adds ``nesterov=True``, "AMSGrad" is
-    ``Adam(amsgrad=True)``; all other settings are Keras' defaults.
-    """
-    from dlcourse.nn import optimizers  # noqa: PLC0415
-
-    factories = {
-        "SGD": lambda: optimizers.SGD(learning_rate),
-        "Momentum": lambda: optimizers.SGD(learning_rate, momentum=0.9),
-        "Nesterov": lambda: optimizers.SGD(learning_rate, momentum=0.9, nesterov=True),
-        "Adagrad": lambda: optimizers.Adagrad(learning_rate),
-        "Adadelta": lambda: optimizers.Adadelta(learning_rate),
-        "RMSprop": lambda: optimizers.RMSprop(learning_rate),
-        "Adam": lambda: optimizers.Adam(learning_rate),
-        "AMSGrad": lambda: optimizers.Adam(learning_rate, amsgrad=True),
-    }
-    if name not in factories:
-        raise ValueError(f"Unknown optimizer {name!r}. Valid names: {', '.join(OPTIMIZER_NAMES)}.")
-    return factories[name]()
-
-
-def optimizer_path(surface: Any, optimizer: Any, steps: int | None = None, start: Sequence[float] | None = None,
-                   limit: float = 1e6, dtype: Any = np.float64) -> np.ndarray:
-    """The points an optimizer visits on ``surface``: shape ``(k, 2)``, the start first.
-
-    Runs ``steps`` updates (default ``surface.steps``) of ``optimizer.apply([grad], [p])`` on a
-    point ``p`` of ``dtype`` (float64; float32 computes as a Keras model does), from ``start``
-    (default ``surface.start``). A path that diverges stops at the first point farther than
-    ``limit`` from the origin (no overflow warnings).
-    """
-    steps = surface.steps if steps is None else int(steps)
-    p = np.array(surface.start if start is None else start, dtype=dtype)
-    points = np.empty((steps + 1, 2), dtype=dtype)
-    points[0] = p
-    count = 1
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            optimizer.apply([surface.grad(p)], [p])
-            points[count] = p
-            count += 1
-            if not np.all(np.isfinite(p)) or np.max(np.abs(p)) > limit:
-                break
-    return points[:count].copy()
-
-
-def race(surface: Any, learning_rates: Mapping[str, float] | Sequence[str], steps: int | None = None) -> dict[str, np.ndarray]:
-    """Paths of several optimizers on ``surface``: ``{name: path}``.
-
-    ``learning_rates`` maps optimizer names to learning rates, or is a list of names that use
-    the surface's suggested learning rates (``surface.learning_rates``).
-    """
-    if not isinstance(learning_rates, Mapping):
-        learning_rates = {name: surface.learning_rates[name] for name in learning_rates}
-    return {name: optimizer_path(surface, make_optimizer(name, rate), steps)
-            for name, rate in learning_rates.items()}
 
 
 def _label(name: str, learning_rate: float | None) -> str:

@@ -24,7 +24,7 @@ class CapacityFrames:
     """
 
     def __init__(self, histories: Mapping[int, Any], val_accuracy: Mapping[int, float]) -> None:
-        from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+        from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
         from dlcourse.viz.history import as_dict  # noqa: PLC0415
         from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
@@ -64,9 +64,11 @@ class CapacityFrames:
         right.set_ylabel("validation accuracy")
         right.grid(True, color="#dddddd", linewidth=0.6)
         _legend_below(right)
+        moving = [self.train_line, self.val_line, self.picked, left.title, *left.spines.values(),
+                  *right.spines.values()]
+        self.fast = FastPNG(fig, moving, dpi=80)  # the rest is drawn once
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
-        from dlcourse.viz.figure import frame_png  # noqa: PLC0415
         from dlcourse.widgets.frame import Frame  # noqa: PLC0415
 
         width, val_accuracy = values["units"], self.val_accuracy
@@ -77,10 +79,8 @@ class CapacityFrames:
         self.left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
         self.picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
-        png = frame_png(self.figure)
-        self.figure.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
         return Frame(
-            png,
+            self.fast.png(),
             f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
             f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
             f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "

@@ -71,9 +71,12 @@ class FeatureMapFrames:
         for ax in (self.ax_kernel, self.ax_map):
             ax.set_xticks([])
             ax.set_yticks([])
-        fig.colorbar(self.shown_kernel, ax=self.ax_kernel, shrink=0.8, label="weight (orange +, purple −)")
-        fig.colorbar(self.shown_map, ax=self.ax_map, shrink=0.8, label="activation (this map's range)")
-        self.fast = FastPNG(fig, moving=None)
+        bars = [fig.colorbar(self.shown_kernel, ax=self.ax_kernel, shrink=0.8, label="weight (orange +, purple −)").ax,
+                fig.colorbar(self.shown_map, ax=self.ax_map, shrink=0.8, label="activation (this map's range)").ax]
+        self.fast = FastPNG(fig, lambda: [  # what a move changes; the rest (the digit) is drawn once
+            self.shown_kernel, self.shown_map, self.ax_kernel.title, self.ax_map.title,
+            *self.ax_kernel.spines.values(), *self.ax_map.spines.values(),
+            *(part for bar in bars for part in bar.get_children() if part is not bar.patch)])
         self.fast.lay_out()
 
     def __call__(self, values: Mapping[str, Any]) -> Any:

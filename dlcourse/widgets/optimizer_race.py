@@ -9,24 +9,94 @@ the page sends back, exactly the rate the lesson's text and static plots use. Th
 Rosenbrock valley, and resets the learning rates to ones that suit it; the step slider and its
 play button replay the race step by step.
 
-Every path is computed once per (surface, optimizer, learning rate) and kept; a redraw only
-moves the path artists of one figure per surface and renders it to an image widget, so a
-control change costs a few tens of milliseconds.
+The controls are named (:class:`dlcourse.widgets.live.LiveWidget`): each optimizer's checkbox
+by its name ("SGD"), its learning rate by its name and η ("SGD η"), then "surface" and "step".
+:class:`RaceFrames` turns their values into a frame without any widget. Every path is computed
+(:mod:`dlcourse.descent`, the engine's optimizers) once per (surface, optimizer, learning rate)
+and kept; a redraw only moves the path artists of one figure per surface, so a control change
+costs a few tens of milliseconds.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["LEARNING_RATES", "optimizer_race"]
+__all__ = ["LEARNING_RATES", "RaceFrames", "optimizer_race"]
 
 DEFAULT_RUNNERS = ("SGD", "Momentum", "RMSprop", "Adam")
 
 #: The learning-rate slider's positions, from 1e-4 to 10: 1, 1.5, 2, 3, ..., 9 times a power of ten.
 LEARNING_RATES: tuple[float, ...] = tuple(
     float(f"{m}e{k}") for k in range(-4, 1) for m in (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)) + (10.0,)
+
+
+class RaceFrames:
+    """The race's frames without widgets: ``frames(values)`` is a :class:`~dlcourse.widgets.picture.Frame`.
+
+    ``values`` maps each optimizer's name to whether it runs, ``"<name> η"`` to its learning
+    rate, ``"surface"`` to a name of :data:`dlcourse.surfaces.SURFACES` and ``"step"`` to how many
+    steps of the race to show. Every surface's default paths and background are made at once
+    (each would take far longer than a redraw). Introduced in lesson 07.
+    """
+
+    def __init__(self) -> None:
+        from dlcourse.descent import OPTIMIZER_NAMES  # noqa: PLC0415
+        from dlcourse.surfaces import SURFACES  # noqa: PLC0415
+        from dlcourse.viz.optimizer_paths import RacePlot  # noqa: PLC0415
+
+        self.paths: dict[tuple[str, str, float], np.ndarray] = {}
+        self.plots = {name: RacePlot(surface, OPTIMIZER_NAMES) for name, surface in SURFACES.items()}
+        for surface in SURFACES.values():
+            for name in OPTIMIZER_NAMES:
+                self.path(surface, name, surface.learning_rates[name])
+            self.plots[surface.name].png()
+        self.figure = next(iter(self.plots.values())).fig  # every surface's figure has the same size and text
+
+    def path(self, surface: Any, name: str, rate: float) -> np.ndarray:
+        """The path of optimizer ``name`` at learning rate ``rate`` on ``surface`` (computed once)."""
+        from dlcourse.descent import make_optimizer, optimizer_path  # noqa: PLC0415
+
+        key = (surface.name, name, float(rate))
+        if key not in self.paths:
+            self.paths[key] = optimizer_path(surface, make_optimizer(name, rate))
+        return self.paths[key]
+
+    def __call__(self, values: Mapping[str, Any]) -> Any:
+        from dlcourse.descent import OPTIMIZER_NAMES  # noqa: PLC0415
+        from dlcourse.surfaces import get_surface  # noqa: PLC0415
+        from dlcourse.widgets.picture import Frame  # noqa: PLC0415
+
+        surface, step = get_surface(values["surface"]), int(values["step"])
+        rates = {name: float(values[f"{name} η"]) for name in OPTIMIZER_NAMES if values[name]}
+        shown = {name: self.path(surface, name, rate) for name, rate in rates.items()}
+        plot = self.plots[surface.name]
+        plot.update(shown, step=step)
+        return Frame(plot.png(), _table(surface, shown, rates), _describe(surface, shown, rates, step))
+
+
+def _table(surface: Any, shown: Mapping[str, np.ndarray], rates: Mapping[str, float]) -> str:
+    from dlcourse.descent import race_outcome  # noqa: PLC0415
+
+    cells = [f"<tr><td>{name}</td><td>η = {rates[name]:.2g}</td><td>{race_outcome(surface, path)}</td></tr>"
+             for name, path in shown.items()]
+    if not cells:
+        return "Tick at least one optimizer."
+    return (f"<b>{surface.name}</b>, after {surface.steps} steps:"
+            f"<table style='font-size: 90%'>{''.join(cells)}</table>")
+
+
+def _describe(surface: Any, shown: Mapping[str, np.ndarray], rates: Mapping[str, float], step: int) -> str:
+    where = "; ".join(
+        f"{name} (η = {rates[name]:g}) "
+        + (f"left the picture after {len(path) - 1} steps" if len(path) < surface.steps + 1
+           else f"at ({path[min(step, len(path) - 1)][0]:.2f}, {path[min(step, len(path) - 1)][1]:.2f})")
+        for name, path in shown.items())
+    return (f"Contour lines of the {surface.name} surface, {surface.formula}, start ✕ at "
+            f"{tuple(surface.start)}, minimum ☆ at {tuple(surface.minimum)}. After step {step}: "
+            f"{where or 'no optimizer ticked'}.")
 
 
 def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_RUNNERS) -> Any:
@@ -36,126 +106,60 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
     """
     import ipywidgets as widgets  # noqa: PLC0415
 
+    from dlcourse.descent import OPTIMIZER_NAMES  # noqa: PLC0415
     from dlcourse.surfaces import SURFACES, get_surface  # noqa: PLC0415
-    from dlcourse.viz.optimizer_paths import OPTIMIZER_NAMES, RacePlot, make_optimizer, optimizer_path  # noqa: PLC0415
-    from dlcourse.widgets.picture import Frame, Picture, row  # noqa: PLC0415
+    from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     current = get_surface(surface)
-    paths: dict[tuple[str, str, float], np.ndarray] = {}
-
-    def path_of(the_surface: Any, name: str, rate: float) -> np.ndarray:
-        key = (the_surface.name, name, float(rate))
-        if key not in paths:
-            paths[key] = optimizer_path(the_surface, make_optimizer(name, rate))
-        return paths[key]
-
-    boxes: dict[str, Any] = {}
-    rates: dict[str, Any] = {}
-    rows = []
+    controls: dict[str, Any] = {}
     for name in OPTIMIZER_NAMES:
-        boxes[name] = widgets.Checkbox(value=name in optimizers, description=name, indent=False,
-                                       layout={"width": "100px"})
-        rates[name] = widgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in LEARNING_RATES],
-                                              value=current.learning_rates[name], description="η",
-                                              continuous_update=True, style={"description_width": "14px"},
-                                              layout={"width": "270px"}, tooltip=f"learning rate of {name}")
-        rows.append(widgets.HBox([boxes[name], rates[name]]))
-    menu = widgets.Dropdown(options=list(SURFACES), value=current.name, description="surface",
-                            style={"description_width": "55px"}, layout={"width": "220px"})
-    s_step = widgets.IntSlider(value=current.steps, min=0, max=current.steps, step=1, description="step",
-                               style={"description_width": "35px"}, layout={"width": "330px"},
-                               continuous_update=True)
+        controls[name] = widgets.Checkbox(value=name in optimizers, description=name, indent=False,
+                                          layout={"width": "100px"})
+        controls[f"{name} η"] = widgets.SelectionSlider(
+            options=[(f"{rate:g}", rate) for rate in LEARNING_RATES], value=current.learning_rates[name],
+            description="η", continuous_update=True, style={"description_width": "14px"},
+            layout={"width": "270px"}, tooltip=f"learning rate of {name}")
+    controls["surface"] = widgets.Dropdown(options=list(SURFACES), value=current.name, description="surface",
+                                           style={"description_width": "55px"}, layout={"width": "220px"})
+    controls["step"] = widgets.IntSlider(value=current.steps, min=0, max=current.steps, step=1, description="step",
+                                         style={"description_width": "35px"}, layout={"width": "330px"},
+                                         continuous_update=True)
     play = widgets.Play(value=current.steps, min=0, max=current.steps, step=1, interval=60,
                         description="replay the race", tooltip="replay the race step by step")
-    widgets.jslink((play, "value"), (s_step, "value"))
-    help_text = widgets.HTML(
-        "<b>Checkbox</b>: run this optimizer. <b>η</b>: its learning rate (each notch steps through 1, 1.5, 2, "
-        "3, … 9 times a power of ten; moving it also switches the optimizer on). <b>surface</b>: the loss to descend "
-        "(resets the learning rates to ones that suit it). <b>step</b> / ▶: replay the race. "
-        "✕ = start, ☆ = minimum. Keyboard: Tab to a control; arrows move sliders, Space ticks a box.")
-    picture = Picture()
-    plots: dict[str, Any] = {}
-    state = {"busy": False}
+    widgets.jslink((play, "value"), (controls["step"], "value"))
+    resetting = {"now": False}
 
-    def plot_for(the_surface: Any) -> Any:
-        if the_surface.name not in plots:
-            plots[the_surface.name] = RacePlot(the_surface, OPTIMIZER_NAMES)
-        return plots[the_surface.name]
-
-    def table(the_surface: Any, shown: dict[str, np.ndarray]) -> str:
-        low = the_surface.value(the_surface.minimum)
-        cells = []
-        for name, path in shown.items():
-            end = path[-1]
-            if len(path) < the_surface.steps + 1:
-                result = f"diverged after {len(path) - 1} steps"
-            else:
-                distance = float(np.hypot(*(end - np.asarray(the_surface.minimum))))
-                result = f"loss {the_surface.value(end) - low:.2g} above the minimum, {distance:.2g} away from it"
-            cells.append(f"<tr><td>{name}</td><td>η = {rates[name].value:.2g}</td><td>{result}</td></tr>")
-        if not cells:
-            return "Tick at least one optimizer."
-        return (f"<b>{the_surface.name}</b>, after {the_surface.steps} steps:"
-                f"<table style='font-size: 90%'>{''.join(cells)}</table>")
-
-    def draw(*_: Any) -> None:
-        if state["busy"]:
-            return
-        the_surface = get_surface(menu.value)
-        shown = {name: path_of(the_surface, name, rates[name].value)
-                 for name in OPTIMIZER_NAMES if boxes[name].value}
-        plot = plot_for(the_surface)
-        plot.update(shown, step=s_step.value)
-        picture.figure = plot.fig
-        picture.show(Frame(plot.png(), table(the_surface, shown), describe(the_surface, shown)))
-
-    def describe(the_surface: Any, shown: dict[str, np.ndarray]) -> str:
-        where = "; ".join(
-            f"{name} (η = {rates[name].value:g}) "
-            + (f"left the picture after {len(path) - 1} steps" if len(path) < the_surface.steps + 1
-               else f"at ({path[min(s_step.value, len(path) - 1)][0]:.2f}, {path[min(s_step.value, len(path) - 1)][1]:.2f})")
-            for name, path in shown.items())
-        return (f"Contour lines of the {the_surface.name} surface, {the_surface.formula}, start ✕ at "
-                f"{tuple(the_surface.start)}, minimum ☆ at {tuple(the_surface.minimum)}. After step {s_step.value}: "
-                f"{where or 'no optimizer ticked'}.")
-
-    def rate_moved(name: str) -> None:
-        if not boxes[name].value and not state["busy"]:
-            state["busy"] = True
-            try:
-                boxes[name].value = True
-            finally:
-                state["busy"] = False
-        draw()
-
-    def new_surface(change: Any) -> None:
-        the_surface = get_surface(change["new"])
-        state["busy"] = True  # set every slider, then draw once
+    def new_surface(widget: LiveWidget) -> None:
+        """A new surface resets every learning rate to one that suits it, and the replay to its end."""
+        the_surface = get_surface(widget.controls["surface"].value)
+        resetting["now"] = True  # these rates do not switch optimizers on
         try:
             for name in OPTIMIZER_NAMES:
-                rates[name].value = the_surface.learning_rates[name]
-            s_step.max = play.max = the_surface.steps
-            s_step.value = play.value = the_surface.steps
-            play.step = max(1, the_surface.steps // 100)
+                widget.controls[f"{name} η"].value = the_surface.learning_rates[name]
         finally:
-            state["busy"] = False
-        draw()
+            resetting["now"] = False
+        s_step = widget.controls["step"]
+        s_step.max = play.max = the_surface.steps
+        s_step.value = play.value = the_surface.steps
+        play.step = max(1, the_surface.steps // 100)
 
-    for name in OPTIMIZER_NAMES:
-        rates[name].observe(lambda _change, name=name: rate_moved(name), names="value")
-        boxes[name].observe(draw, names="value")
-    s_step.observe(draw, names="value")
-    menu.observe(new_surface, names="value")
+    def switch_on(name: str) -> Any:
+        def rule(widget: LiveWidget) -> None:
+            """Moving a learning rate switches its optimizer on."""
+            if not resetting["now"]:
+                widget.controls[name].value = True
+        return rule
 
-    # Compute every default path and draw every surface's background now, so that no later
-    # control change has to (each would take far longer than a redraw).
-    for the_surface in SURFACES.values():
-        for name in OPTIMIZER_NAMES:
-            path_of(the_surface, name, the_surface.learning_rates[name])
-        plot_for(the_surface).png()
-    draw()
+    def arrange(c: Mapping[str, Any], help_text: Any, picture: Any) -> list[Any]:
+        rows = [widgets.HBox([c[name], c[f"{name} η"]]) for name in OPTIMIZER_NAMES]
+        left = widgets.VBox([*rows, c["surface"], widgets.HBox([play, c["step"]])])
+        return [row(left, picture, align_items="flex-start"), help_text, picture.readout]
 
-    controls = widgets.VBox([*rows, menu, widgets.HBox([play, s_step])])
-    box = widgets.VBox([row(controls, picture, layout={"align_items": "flex-start"}), help_text, picture.readout])
-    box.add_class("dlcourse-main")
-    return box
+    return LiveWidget(
+        controls, RaceFrames(), arrange=arrange,
+        react={"surface": new_surface, **{f"{name} η": switch_on(name) for name in OPTIMIZER_NAMES}},
+        help="<b>Checkbox</b>: run this optimizer. <b>η</b>: its learning rate (each notch steps through 1, 1.5, 2, "
+             "3, … 9 times a power of ten; moving it also switches the optimizer on). <b>surface</b>: the loss to "
+             "descend (resets the learning rates to ones that suit it). <b>step</b> / ▶: replay the race. "
+             "✕ = start, ☆ = minimum. Keyboard: Tab to a control; arrows move sliders, Space ticks a box.")

@@ -24,7 +24,7 @@ class RegularizationFrames:
     """
 
     def __init__(self, histories: Mapping[str, Any], baseline: str | None = None) -> None:
-        from dlcourse.viz.figure import CourseFigure  # noqa: PLC0415
+        from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
         from dlcourse.viz.history import as_dict  # noqa: PLC0415
         from dlcourse.viz.style import PALETTE  # noqa: PLC0415
 
@@ -50,9 +50,11 @@ class RegularizationFrames:
         ax.set_xlabel("epoch")
         ax.grid(True, color="#dddddd", linewidth=0.6)
         self.shading: list[Any] = []
+        self.fast = FastPNG(self.figure, lambda: [  # the rest is drawn once per kind of curve
+            self.base_train, self.base_val, self.run_train, self.run_val, self.run_best, *self.shading, ax.title,
+            ax.get_legend(), *ax.spines.values()], dpi=80)
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
-        from dlcourse.viz.figure import frame_png  # noqa: PLC0415
         from dlcourse.viz.history import best_epoch  # noqa: PLC0415
         from dlcourse.viz.style import PALETTE  # noqa: PLC0415
         from dlcourse.widgets.frame import Frame  # noqa: PLC0415
@@ -85,10 +87,8 @@ class RegularizationFrames:
         ax.legend(loc="center right", fontsize=9, framealpha=0.9)
         gap_base = base["accuracy"][-1] - base["val_accuracy"][-1]
         gap_run = run["accuracy"][-1] - run["val_accuracy"][-1]
-        png = frame_png(self.figure)
-        self.figure.set_layout_engine("none")  # keep the layout of the first drawing: later redraws stay fast
         return Frame(
-            png,
+            self.fast.png(key),
             f"Last epoch, accuracy gap (training − validation): <i>{baseline}</i> {gap_base:+.3f}, "
             f"<b>{name}</b> {gap_run:+.3f}; {name} trained {len(run['loss'])} epochs.",
             f"Training and validation {key} per epoch of {name} (in colour) over {baseline} (grey), the gap "
