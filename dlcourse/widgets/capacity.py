@@ -50,6 +50,7 @@ class CapacityFrames:
         left.set_xlabel("epoch")
         left.set_ylabel("accuracy")
         left.grid(True, color="#dddddd", linewidth=0.6)
+        left.set_title(" ", y=1.0)  # a title redrawn alone (it moves, below) needs a fixed height
         _legend_below(left)
         accs = [float(self.val_accuracy[w]) for w in self.widths]
         right.plot(self.widths, accs, color=PALETTE["line"], marker="o", markersize=6, markerfacecolor="white",

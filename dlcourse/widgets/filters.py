@@ -71,6 +71,8 @@ class FeatureMapFrames:
         for ax in (self.ax_kernel, self.ax_map):
             ax.set_xticks([])
             ax.set_yticks([])
+        for ax in (self.ax_kernel, self.ax_map):  # a title redrawn alone (below) needs a fixed height: y=1
+            ax.set_title("filter 00: weights, input channel 00", y=1.0, fontsize=10)
         bars = [fig.colorbar(self.shown_kernel, ax=self.ax_kernel, shrink=0.8, label="weight (orange +, purple −)").ax,
                 fig.colorbar(self.shown_map, ax=self.ax_map, shrink=0.8, label="activation (this map's range)").ax]
         self.fast = FastPNG(fig, lambda: [  # what a move changes; the rest (the digit) is drawn once

@@ -49,6 +49,7 @@ class RegularizationFrames:
         ax.set_xlim(0.5, longest + 0.5)
         ax.set_xlabel("epoch")
         ax.grid(True, color="#dddddd", linewidth=0.6)
+        ax.set_title(" ", y=1.0)  # a title redrawn alone (it moves, below) needs a fixed height
         self.shading: list[Any] = []
         self.fast = FastPNG(self.figure, lambda: [  # the rest is drawn once per kind of curve
             self.base_train, self.base_val, self.run_train, self.run_val, self.run_best, *self.shading, ax.title,
