@@ -8,6 +8,7 @@ statements: every row must be the same.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,6 +63,16 @@ def test_lesson_01_keeps_every_cell_and_every_binding():
     assert dropped and not any(name in "".join(graded.cells) for name in ("plot_neuron(", "neuron_explorer(",
                                                                           "plot_curves(", "plot_lines(", "progress("))
     assert 'X_and, y_and = LOGIC_GATES["AND"]' in "".join(graded.cells)
+
+
+def test_grading_lesson_01_imports_neither_matplotlib_nor_ipywidgets():
+    released = read(COURSE / "01_neuron.ipynb")
+    graded = grading.rebuild(released, released)
+    cells = [c for i, c in enumerate(graded.cells) if i not in graded.answer_cell.values()]
+    program = ("import sys\nnamespace = {}\nfor cell in " + repr(cells) + ":\n    exec(cell, namespace)\n"
+               "print(sorted({'matplotlib', 'ipywidgets'} & set(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
 
 
 def test_a_learner_who_rebinds_a_helper_keeps_its_calls():
