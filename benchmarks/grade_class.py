@@ -6,7 +6,10 @@ and an endless loop, so the run exercises every path of the grader. Each lesson-
 builds a correct or a subtly wrong Keras model (or leaves it unfinished), and runs the lesson's
 training cells. Every notebook runs in its own bubblewrap sandbox (``dlcourse grade``'s default).
 Target: 100 lesson-01 submissions in under 3 minutes on a 2-core machine. The load average is
-printed beside the figures: other work on the machine slows grading down.
+printed beside the figures: other work on the machine slows grading down. So the CPU seconds
+per submission are printed too (the sandbox's runner and kernels, from their own record, plus
+the grader's process), which the load does not change much: n x that / CPUs is the wall time
+on a machine with nothing else running.
 
 Run: python benchmarks/grade_class.py [--n01 100] [--n08 30] [--jobs N] [--keep DIR]
 """
@@ -15,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import random
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from dlcourse.exercises import sandbox
 from dlcourse.exercises.grading import default_jobs, grade_folder, write_csv
 from dlcourse.exercises.notebooks import ANSWER, exercise_cells, read
 
@@ -114,10 +121,29 @@ def make_class_08(folder: Path, n: int, seed: int = 0) -> None:
 
 
 def _grade(folder: Path, jobs: int, label: str) -> float:
+    """Grade ``folder``; print the wall time, the CPU seconds per submission and the load average."""
+    sandbox_cpu: list[float] = []
+    real_run = sandbox.run
+
+    def run(private: Path, *args, **kwargs) -> sandbox.SandboxResult:  # the runner's own CPU record
+        result = real_run(private, *args, **kwargs)
+        try:
+            sandbox_cpu.append(float(json.loads((Path(private) / "out" / "run.json").read_bytes())["cpu"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return result
+
     load_before = os.getloadavg()
+    own_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    rows = grade_folder(folder, REPO / "course", jobs=jobs)
+    sandbox.run = run
+    try:
+        rows = grade_folder(folder, REPO / "course", jobs=jobs)
+    finally:
+        sandbox.run = real_run
     seconds = time.perf_counter() - started
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    own = own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime
     write_csv(rows, folder / "grades.csv")
     statuses = collections.Counter(r.status.split(" (")[0] for r in rows)
     scores = sorted(r.total for r in rows)
@@ -127,6 +153,11 @@ def _grade(folder: Path, jobs: int, label: str) -> float:
           f"{load_after[0]:.1f} after")
     print(f"  statuses: {dict(statuses)}; scores from {scores[0]:g} to {scores[-1]:g} of {rows[0].maximum:g}, "
           f"median {scores[len(scores) // 2]:g}")
+    n = max(len(rows), 1)
+    print(f"  CPU per submission: {(sum(sandbox_cpu) + own) / n:.2f} s ({sum(sandbox_cpu) / max(len(sandbox_cpu), 1):.2f} "
+          f"in its sandbox, median {statistics.median(sandbox_cpu or [0.0]):.2f}; {own / n:.2f} in the grader's "
+          f"process); {len(rows)} x that / {os.cpu_count()} CPUs = {(sum(sandbox_cpu) + own) / (os.cpu_count() or 1):.0f} s "
+          "on a machine with nothing else running")
     return seconds
 
 

@@ -7,7 +7,8 @@ at once), and splits each one's wall time into
 * **sandbox + runner start**: bubblewrap, the runner's Python and its imports, up to its first line;
 * **kernel start**: starting the IPython kernel (``jupyter_client``, ``ipykernel`` imports) until ready;
 * **begin**: the grader's first cell in the kernel;
-* **cells**: the notebook's cells (the three slowest are named);
+* **cells**: the notebook's cells (the three slowest are named), without the lesson's figures and
+  widgets unless ``--displays``;
 * **collect**: running the answers on the check inputs, in the kernel;
 * **close + teardown**: shutting the kernel down, ending the sandbox;
 * **judge**: reading the collected data and scoring it, outside the sandbox;
@@ -17,7 +18,7 @@ at once), and splits each one's wall time into
 The step times come from the runner's ``run.json`` (its ``seconds`` and clock stamps), copied
 before the sandbox's folder is removed. The load average is printed before and after.
 
-Run: python benchmarks/grade_profile.py [--n 6] [--jobs 1] [--lesson 01]
+Run: python benchmarks/grade_profile.py [--n 6] [--jobs 1] [--lesson 01] [--displays]
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from dlcourse.exercises.notebooks import read  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _profile(folder: Path, jobs: int, package: Path | None) -> list[dict[str, float]]:
+def _profile(folder: Path, jobs: int, package: Path | None, displays: bool = False) -> list[dict[str, float]]:
     """Grade every submission under ``folder``; one dict of step seconds per submission.
 
     ``package``: the prepared package copy the sandboxes see (None: the package itself).
@@ -69,7 +70,7 @@ def _profile(folder: Path, jobs: int, package: Path | None) -> list[dict[str, fl
             started = time.time()
             seen = set(records)
             row = grading.grade_notebook(path, released, root=folder, uid=100_000 + 64 * (os.getpid() % 1000),
-                                         package=package)
+                                         package=package, displays=displays)
             done = time.time()
             key = next((k for k in records if k not in seen), None)
             entry = records.get(key or "", {})
@@ -93,7 +94,7 @@ def _profile(folder: Path, jobs: int, package: Path | None) -> list[dict[str, fl
                 "judge": done - entry["after"],
                 "CPU in the sandbox": float(record.get("cpu", 0.0)),
             })
-            labels = grading.rebuild(released[row.lesson], read(path)).labels
+            labels = grading.rebuild(released[row.lesson], read(path), displays).labels
             print(f"{row.file}: {row.total:g}/{row.maximum:g} {row.status}, {done - started:.1f} s; slowest: "
                   + ", ".join(f"{labels[i]} {cells[i]:.2f} s" for i in slowest))
 
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true",
                         help="grade each submission twice, alternating the package itself and the prepared copy "
                              "with bytecode (dlcourse grade's default), so both see the same load")
+    parser.add_argument("--displays", action="store_true",
+                        help="also run the lesson's figures and widgets, which dlcourse grade leaves out")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dlcourse-profile-") as temporary:
         folder = Path(temporary) / "class"
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["the package itself"] += _profile(one, 1, None)
                 results["prepared copy"] += _profile(one, 1, package)
         else:
-            results["prepared copy"] = _profile(folder, args.jobs, package)
+            results["prepared copy"] = _profile(folder, args.jobs, package, args.displays)
         seconds = time.perf_counter() - started
         load_after = os.getloadavg()
     print(f"lesson {args.lesson}: {args.n} submissions, --jobs {args.jobs}, {seconds:.1f} s in all; "

@@ -35,6 +35,7 @@ from typing import Any, Iterable
 
 import nbformat
 
+from dlcourse.exercises.display import bound_names, display_helpers, without_displays
 from dlcourse.exercises.notebooks import ANSWER, CHECK, cell_role, lesson_of, read
 from dlcourse.exercises.scan import scan_source
 
@@ -104,10 +105,12 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Rebuilt:
+def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode, displays: bool = False) -> Rebuilt:
     """The released lesson's cells with the student's answer cells put in, check cells left out.
 
-    Cell numbers in labels count from 1, as the learner sees their own notebook.
+    The released cells' display statements (figures, widgets, hints: :mod:`~dlcourse.exercises.display`)
+    are left out too, unless ``displays``; every cell keeps its place. Cell numbers in labels count
+    from 1, as the learner sees their own notebook.
     """
     student_cells = student.get("cells") if isinstance(student.get("cells"), list) else []
     by_exercise: dict[str, list[tuple[int, Any]]] = {}
@@ -154,6 +157,12 @@ def rebuild(released: nbformat.NotebookNode, student: nbformat.NotebookNode) -> 
             continue
         out.cells.append(_text(cell.get("source")) or "")
         out.labels.append(where)
+    if not displays:
+        answers = set(out.answer_cell.values())
+        ours = [source for index, source in enumerate(out.cells) if index not in answers]
+        helpers = display_helpers(ours) - bound_names(out.sources.values())  # a learner's rebinding runs
+        out.cells = [source if index in answers else without_displays(source, helpers)
+                     for index, source in enumerate(out.cells)]
     return out
 
 
@@ -257,17 +266,19 @@ def _events(folder: Path, cells: dict[tuple[int, int], str]) -> list[str]:
 
 def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float = 60.0,
                    root: Path | None = None, isolated: bool = True, uid: int = 100_000,
-                   limits: Any = None, package: Path | None = None) -> GradeRow:
+                   limits: Any = None, package: Path | None = None, displays: bool = False) -> GradeRow:
     """Grade one submitted notebook against the released notebooks (``{lesson id: notebook}``).
 
     ``package``: the copy of the package the sandbox sees (:func:`~dlcourse.exercises.sandbox.prepare_package`;
-    default: the package itself). Never raises: whatever goes wrong with this file is the row's ``status``.
+    default: the package itself). ``displays``: also run the lesson's figures and widgets (see
+    :func:`rebuild`; grades are the same without). Never raises: whatever goes wrong with this file
+    is the row's ``status``.
     """
     started = time.perf_counter()
     path = Path(path)
     row = GradeRow(str(path.relative_to(root)) if root else str(path))
     try:
-        _grade(path, released, cell_timeout, row, isolated, uid, limits, package)
+        _grade(path, released, cell_timeout, row, isolated, uid, limits, package, displays)
     except Exception as exc:  # noqa: BLE001 - one bad file is a row, never a crash
         row.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
         row.scores = {name: 0.0 for name in row.scores}
@@ -278,7 +289,8 @@ def grade_notebook(path: str | Path, released: dict[str, nbformat.NotebookNode],
 
 
 def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout: float, row: GradeRow,
-           isolated: bool, uid: int, limits: Any, package: Path | None = None) -> None:  # noqa: PLR0913
+           isolated: bool, uid: int, limits: Any, package: Path | None = None,
+           displays: bool = False) -> None:  # noqa: PLR0913
     from dlcourse import paths  # noqa: PLC0415
     from dlcourse.exercises import sandbox  # noqa: PLC0415
     from dlcourse.exercises.core import get_exercise  # noqa: PLC0415
@@ -297,7 +309,7 @@ def _grade(path: Path, released: dict[str, nbformat.NotebookNode], cell_timeout:
     exercises = [get_exercise(x) for x in released[lesson].metadata.get("dlcourse", {}).get("exercises", [])]
     row.scores = {e.name: 0.0 for e in exercises}
     row.maximum = float(sum(e.max_points for e in exercises))
-    nb = rebuild(released[lesson], student)
+    nb = rebuild(released[lesson], student, displays)
     row.flags += nb.flags
     for name, source in nb.sources.items():
         cell = nb.labels[nb.answer_cell[name]].split("(")[-1].rstrip(")")
@@ -429,12 +441,12 @@ def sandbox_uids(jobs: int) -> range:
 
 def grade_folder(folder: str | Path, course: str | Path | None = None, cell_timeout: float = 60.0,
                  extra_tests: str | None = None, jobs: int | None = None, progress: Any = None,
-                 isolated: bool = True) -> list[GradeRow]:
+                 isolated: bool = True, displays: bool = False) -> list[GradeRow]:
     """Grade every notebook under ``folder``; returns one row per file, in file order.
 
     ``jobs`` notebooks are graded at once (default: :func:`default_jobs`), each in its own sandbox
     with its own unprivileged user. Extra tests are loaded in this process only: the sandbox
-    receives their inputs, never their files.
+    receives their inputs, never their files. ``displays``: see :func:`grade_notebook`.
     """
     from dlcourse import paths  # noqa: PLC0415
 
@@ -459,7 +471,7 @@ def grade_folder(folder: str | Path, course: str | Path | None = None, cell_time
             uid = slots.get()
             try:
                 row = grade_notebook(path, released, cell_timeout, root=folder, isolated=isolated, uid=uid,
-                                     package=package)
+                                     package=package, displays=displays)
             finally:
                 slots.put(uid)
             if progress is not None:
