@@ -187,10 +187,12 @@ def test_the_zero_to_jupyterhub_values_follow_the_lesson_benchmark():
     values = yaml.safe_load((REPO / "deploy" / "z2jh" / "config.yaml").read_text())
     single = values["singleuser"]
     assert single["defaultUrl"] == "/lab"
-    # benchmarks/lessons.py: every lesson's kernel peak is at most 1.5 GB (README's benchmark table).
-    assert single["memory"] == {"guarantee": "1.5G", "limit": "2G"}
+    # benchmarks/lessons.py: the largest kernel peak (1.39 GB, lesson 12) plus JupyterLab (0.2 GB) is the guarantee, and
+    # the values file says which measurement the figures come from.
+    assert single["memory"] == {"guarantee": "1.6G", "limit": "2G"}
     assert single["cpu"]["limit"] >= 1 and values["cull"]["enabled"] is True
     assert "≤ 1.5 GB" in (REPO / "README.md").read_text()
+    assert "benchmarks/lessons.py" in (REPO / "deploy" / "z2jh" / "config.yaml").read_text()
 
 
 def test_the_commands_are_there(tmp_path):

@@ -138,3 +138,18 @@ def test_lesson_09_results_hold_when_the_notebook_runs(real_data):
     test_score = float(re.search(r"test accuracy of that model, measured once: ([\d.]+)", text).group(1))
     assert abs(test_score - sweep[best]) < 0.03, (test_score, sweep[best])
     assert text.count("test accuracy") == 1, "the test set gives one score, at the end"
+
+
+def test_fit_reuses_a_tensor_and_copies_a_numpy_array():
+    """Lesson 09 converts its training images to a tensor once ("one TensorFlow copy that every fit
+    reuses"): Keras' array adapter slices a tf tensor as it is, while a NumPy array is turned into a
+    new tensor by every fit (about 0.3 GB more peak memory for 50,000 images, benchmarks/lessons.py)."""
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    import numpy as np
+
+    x = np.zeros((8, 28, 28), dtype="float32")
+    tensor = keras.ops.convert_to_tensor(x)
+    adapter = ArrayDataAdapter(tensor, np.zeros(8), batch_size=4, shuffle=False)
+    assert adapter._inputs[0] is tensor
+    assert isinstance(ArrayDataAdapter(x, np.zeros(8), batch_size=4, shuffle=False)._inputs[0], np.ndarray)
