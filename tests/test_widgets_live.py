@@ -6,6 +6,7 @@ one draw. A tiny frame function (a 1x1 PNG whose readout lists the values) stand
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import ipywidgets as W
@@ -18,6 +19,29 @@ from dlcourse.widgets.picture import Picture
 
 # A valid PNG header with a width and height of 2 x 2 pixels (what Picture.show reads the size from).
 _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00"
+
+
+def _run(coroutine):
+    """``asyncio.run(coroutine)`` on a thread of its own, like a kernel's loop.
+
+    The test process may already have a loop marked running on its main thread (Playwright's sync
+    API, used by the browser tests on the same pytest-xdist worker), where ``asyncio.run`` refuses.
+    """
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the event loop did not finish in 60 s"
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
 
 
 class Recorder:
@@ -69,7 +93,7 @@ def test_a_change_made_in_python_draws_at_once_even_inside_an_event_loop():
         box.controls["a"].value = 5
         return bytes(box.picture.value), box.readout.value
 
-    picture, readout = asyncio.run(cell())
+    picture, readout = _run(cell())
     assert picture.endswith(b"a=5, b=x") and readout == "<b>a=5, b=x</b>"
 
 
@@ -114,7 +138,7 @@ def test_queued_browser_changes_are_drawn_once_for_the_latest_values():
         for _ in range(100):
             await asyncio.sleep(0)
 
-    asyncio.run(messages())
+    _run(messages())
     assert frames.calls[1:] == [{"a": 39, "b": "x"}] and box.readout.value == "<b>a=39, b=x</b>"
 
 
@@ -129,7 +153,7 @@ def test_browser_changes_arriving_while_drawing_are_coalesced():
                 _async(_from_browser, box.controls["a"], v)))
         await asyncio.sleep(0.3)
 
-    asyncio.run(key_hold())
+    _run(key_hold())
     drawn = [call["a"] for call in frames.calls[1:]]
     assert 1 <= len(drawn) < 20 and drawn[-1] == 69 and drawn == sorted(drawn)
     assert box.values == {"a": 69, "b": "x"} and bytes(box.picture.value).endswith(b"a=69, b=x")
@@ -144,7 +168,7 @@ def test_a_menu_changed_in_the_page_is_coalesced_too():
         for _ in range(100):
             await asyncio.sleep(0)
 
-    asyncio.run(menu_keys())
+    _run(menu_keys())
     assert frames.calls[1:] == [{"a": 1, "b": "y"}]
 
 
@@ -157,7 +181,7 @@ def test_a_python_change_cancels_a_pending_browser_draw():
         for _ in range(100):
             await asyncio.sleep(0)
 
-    asyncio.run(both())
+    _run(both())
     assert frames.calls[1:] == [{"a": 30, "b": "z"}]
 
 
