@@ -187,7 +187,7 @@ def test_the_zero_to_jupyterhub_values_follow_the_lesson_benchmark():
     values = yaml.safe_load((REPO / "deploy" / "z2jh" / "config.yaml").read_text())
     single = values["singleuser"]
     assert single["defaultUrl"] == "/lab"
-    # benchmarks/lessons.py: the largest kernel peak (1.39 GB, lesson 12) plus JupyterLab (0.2 GB) is the guarantee, and
+    # benchmarks/lessons.py: the largest kernel peak (1.25 GB, lesson 08) plus JupyterLab (0.2 GB) and a margin is the guarantee, and
     # the values file says which measurement the figures come from.
     assert single["memory"] == {"guarantee": "1.6G", "limit": "2G"}
     assert single["cpu"]["limit"] >= 1 and values["cull"]["enabled"] is True

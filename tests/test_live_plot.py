@@ -43,7 +43,6 @@ def _keras_model():
 
 
 def _assert_one_figure_updated(live: LivePlot, history: dict, epochs: int) -> None:
-    assert live.redraws == epochs
     assert live.figure is not None
     assert len(live.figure.axes) == 2  # loss and accuracy, in one figure
     for metric, ax in zip(("loss", "accuracy"), live.figure.axes):
@@ -61,7 +60,7 @@ def test_one_figure_and_one_image_reused_every_epoch(framework, monkeypatch):
 
     x, y = _data()
     model = _engine_model() if framework == "engine" else _keras_model()
-    live = LivePlot(mode="widget")
+    live = LivePlot(mode="widget", interval=0)
     figures, images = [], []
     redraw = live._redraw
 
@@ -85,13 +84,53 @@ def test_one_figure_and_one_image_reused_every_epoch(framework, monkeypatch):
 def test_second_fit_reuses_the_widget_and_starts_a_new_picture(monkeypatch):
     x, y = _data()
     model = _engine_model()
-    live = LivePlot(mode="widget")
+    live = LivePlot(mode="widget", interval=0)
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.extend(objs))
     model.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[live])
     history = model.fit(x, y, epochs=3, validation_split=0.25, verbose=0, callbacks=[live])
     assert len(shown) == 1
     _assert_one_figure_updated(live, history.history, 3)
+
+
+def _feed(live: LivePlot, planned: int, run: int, seconds_per_epoch: float) -> None:
+    """Call the hooks ``fit`` calls, on a clock where each epoch takes ``seconds_per_epoch``."""
+    ticks = iter(range(1_000))
+    live._clock = lambda: next(ticks) * seconds_per_epoch
+    live.set_params({"epochs": planned})
+    live.on_train_begin()
+    for epoch in range(run):
+        loss = 1 / (epoch + 1)
+        live.on_epoch_end(epoch, {"loss": loss, "accuracy": 1 - loss, "val_loss": 2 * loss, "val_accuracy": 0.5})
+    live.on_train_end()
+
+
+@pytest.mark.parametrize(("planned", "run", "redraws"), [(20, 20, 6), (20, 7, 3)], ids=["all epochs", "stopped early"])
+def test_fast_epochs_are_drawn_at_most_once_a_second_and_the_last_always(planned, run, redraws, monkeypatch):
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: None)
+    live = LivePlot(mode="widget", interval=1.0)
+    _feed(live, planned, run, seconds_per_epoch=0.25)
+    assert live.redraws == redraws  # epochs 1, 5, 9, ... and the last one run
+    lines = {line.get_label(): line for line in live.figure.axes[0].get_lines()}
+    assert list(lines["training"].get_xdata()) == list(range(1, run + 1))  # the picture holds every epoch
+    every = LivePlot(mode="widget", interval=0)
+    _feed(every, planned, run, seconds_per_epoch=0.25)
+    assert every.redraws == run
+    assert live._image.tooltip == every._image.tooltip  # drawn after the last epoch run, as when every epoch is
+    assert f"after {run} epochs" in live._image.tooltip
+
+
+def test_slow_epochs_are_each_drawn(monkeypatch):
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: None)
+    live = LivePlot(mode="widget", interval=1.0)
+    _feed(live, 5, 5, seconds_per_epoch=1.5)
+    assert live.redraws == 5
+
+
+def test_bad_interval_is_refused():
+    for bad in (-1, float("nan")):
+        with pytest.raises(ValueError, match="interval"):
+            LivePlot(interval=bad)
 
 
 def test_text_mode_prints_one_line_per_epoch_with_progress():

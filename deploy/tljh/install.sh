@@ -18,7 +18,7 @@ chmod -R a-w,a+rX /opt/dlcourse
 "$user_bin/jupyter" server extension enable --sys-prefix dlcourse.classroom.sync
 
 # Every learner's server: read-only datasets, JupyterLab, limits from benchmarks/lessons.py
-# (largest kernel peak 1.39 GB, lesson 12, plus about 0.2 GB of JupyterLab: see deploy/z2jh/config.yaml).
+# (largest kernel peak 1.25 GB, lesson 08, plus about 0.2 GB of JupyterLab: see deploy/z2jh/config.yaml).
 cat > /opt/tljh/config/jupyterhub_config.d/dlcourse.py <<'PY'
 c.Spawner.environment.update({
     "DLCOURSE_DATA": "/opt/dlcourse/datasets",

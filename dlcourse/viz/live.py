@@ -6,8 +6,10 @@
 
 In a notebook it shows one widget: a progress line (epoch i/n, elapsed time, the latest
 numbers) above one picture with two panels, loss and accuracy, training dashed and validation
-solid. After each epoch the same matplotlib figure gets the new points and is re-rendered into
-the same ``ipywidgets.Image``: nothing new is appended, so the output does not grow. Outside a
+solid. The progress line changes after every epoch; the picture is re-rendered at most once a
+second (``interval``), and always after the first and the last epoch, because drawing it costs
+about as much as a short epoch: the same matplotlib figure gets the new points and is rendered
+into the same ``ipywidgets.Image``, so nothing new is appended and the output does not grow. Outside a
 notebook (a terminal, a script) it prints one text line per epoch instead.
 
 It works with Keras without importing it: it is a course-engine ``Callback`` that also has every
@@ -55,8 +57,11 @@ class LivePlot(Callback):
         mode: ``"widget"`` (a figure updated in place), ``"text"`` (a line per epoch) or
             ``"auto"`` (widget in a notebook, text elsewhere).
         stream: where text mode writes (default ``sys.stdout``).
+        interval: the fewest seconds between two renderings of the picture while ``fit`` runs
+            (``0``: after every epoch). The first and the last epoch are always drawn.
 
-    After ``fit``: ``figure`` is the one figure, ``redraws`` how many times it was rendered,
+    After ``fit``: ``figure`` is the one figure (holding every epoch), ``redraws`` how many
+    times it was rendered,
     ``history`` the values it plotted, and ``seconds`` the training time.
     Introduced in lesson 09.
     """
@@ -68,10 +73,13 @@ class LivePlot(Callback):
     on_predict_begin = on_predict_end = on_predict_batch_begin = on_predict_batch_end = _nothing
 
     def __init__(self, metrics: tuple[str, ...] = ("loss", "accuracy"), title: str = "Training progress",
-                 mode: str = "auto", stream: TextIO | None = None) -> None:
+                 mode: str = "auto", stream: TextIO | None = None, interval: float = 1.0) -> None:
         super().__init__()
         if mode not in ("auto", "widget", "text"):
             raise ValueError(f"mode must be 'auto', 'widget' or 'text', got {mode!r}")
+        if not interval >= 0:
+            raise ValueError(f"interval must be a number of seconds >= 0, got {interval!r}")
+        self.interval = float(interval)
         self.metrics = tuple(metrics)
         self.title = title
         self.mode = mode
@@ -85,7 +93,10 @@ class LivePlot(Callback):
         self._status: Any = None
         self._lines: dict[str, Any] = {}
         self._axes: dict[str, Any] = {}
+        self._clock = time.perf_counter  # tests replace it
         self._start = 0.0
+        self._drawn_at: float | None = None  # when the picture was last rendered (None: not yet)
+        self._behind = False  # the picture lacks epochs the history has
         self._epochs = 0
         self._shown = False
 
@@ -112,10 +123,11 @@ class LivePlot(Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         """Start the clock; in widget mode, show the (empty) widget once."""
-        self._start = time.perf_counter()
+        self._start = self._clock()
         self._epochs = int((self.params or {}).get("epochs") or 0)
         self.history = {}
         self.redraws = 0
+        self._drawn_at, self._behind = None, False
         self.figure = None
         self._lines, self._axes = {}, {}
         if not self._text_mode() and not self._shown:
@@ -129,19 +141,28 @@ class LivePlot(Callback):
         logs = {k: float(v) for k, v in (logs or {}).items()}
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
-        self.seconds = time.perf_counter() - self._start
+        now = self._clock()
+        self.seconds = now - self._start
         line = self._progress(epoch, logs)
         if self._text_mode():
             stream = self.stream or sys.stdout
             stream.write(line + "\n")
             stream.flush()
             return
-        self._redraw()
         self._status.value = line
+        last = self._epochs and epoch + 1 >= self._epochs
+        if self._drawn_at is None or last or now - self._drawn_at >= self.interval:
+            self._redraw()
+            self._drawn_at, self._behind = now, False
+        else:
+            self._behind = True
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        """Say that training finished, and how long it took."""
-        self.seconds = time.perf_counter() - self._start
+        """Draw the epochs not drawn yet (training may stop early); say how long it took."""
+        self.seconds = self._clock() - self._start
+        if self._behind:
+            self._redraw()
+            self._behind = False
         if not self._text_mode() and self._status is not None:
             done = len(next(iter(self.history.values()), []))
             self._status.value = f"<b>done</b>: {done} epochs in {self.seconds:.1f} s"
