@@ -43,6 +43,7 @@ def _keras_model():
 
 
 def _assert_one_figure_updated(live: LivePlot, history: dict, epochs: int) -> None:
+    assert live.redraws == epochs  # the callers draw every epoch (interval=0)
     assert live.figure is not None
     assert len(live.figure.axes) == 2  # loss and accuracy, in one figure
     for metric, ax in zip(("loss", "accuracy"), live.figure.axes):
