@@ -64,10 +64,11 @@ def check_tensorflow() -> Check:
 
 
 def check_widgets() -> Check:
-    """ipywidgets 8 and its JupyterLab front end are installed, so widgets render."""
+    """ipywidgets 8, its JupyterLab front end and anywidget (the menus' view) are installed."""
     widgets = _version("ipywidgets")
     lab = _version("jupyterlab")
     front_end = _version("jupyterlab_widgets")
+    menus = _version("anywidget")
     if widgets is None or not widgets.startswith("8."):
         return Check("Widgets", False, f"ipywidgets 8 expected, found {widgets}. Fix: python -m pip install 'ipywidgets>=8,<9'")
     if lab is None or not lab.startswith("4."):
@@ -75,7 +76,11 @@ def check_widgets() -> Check:
     if front_end is None:
         return Check("Widgets", False, "jupyterlab_widgets (the widgets' JupyterLab extension) is missing. "
                      "Fix: python -m pip install 'ipywidgets>=8,<9'")
-    return Check("Widgets", True, f"ipywidgets {widgets} with jupyterlab_widgets {front_end} in JupyterLab {lab}")
+    if menus is None:
+        return Check("Widgets", False, "anywidget (which draws the lessons' menus) is missing. "
+                     "Fix: python -m pip install -e .")
+    return Check("Widgets", True, f"ipywidgets {widgets} with jupyterlab_widgets {front_end} and anywidget {menus} "
+                 f"in JupyterLab {lab}")
 
 
 def check_datasets() -> list[Check]:

@@ -27,10 +27,13 @@ from dlcourse.playground.config import (
 from dlcourse.playground.features import LABELS
 from dlcourse.playground.keras_code import keras_code
 from dlcourse.playground.model import PlaygroundModel
-from dlcourse.playground.render import PlaygroundFigure
+from dlcourse.playground.render import CSS_WIDTH, PlaygroundFigure
 
 __all__ = ["Playground", "playground", "playground_widget"]
 
+#: The settings column's width in CSS px: its widest control (a slider, 310 px) and a margin;
+#: beside it, the run bar and the picture (:data:`~dlcourse.playground.render.CSS_WIDTH`).
+SETTINGS_WIDTH = 330
 #: Settings that only change the picture, not the run.
 _DISPLAY = ("show_validation", "discretize")
 
@@ -75,11 +78,13 @@ class Playground:
 
     # --- the user interface ------------------------------------------------------------------
     def _build(self, w: Any, steps_per_frame: int) -> None:
+        from dlcourse.widgets.menu import Menu  # noqa: PLC0415 - ipywidgets only when shown
+
         c = self.config
         narrow = {"description_width": "90px"}
         # Data (the first slider, noise, changes the picture at once: new points)
-        self.dataset = w.Dropdown(options=list(DATASETS), value=c.dataset, description="dataset", style=narrow,
-                                  layout={"width": "210px"})
+        self.dataset = Menu(options=list(DATASETS), value=c.dataset, description="dataset", style=narrow,
+                            layout={"width": "210px"})
         self.noise = w.FloatSlider(value=c.noise, min=0.0, max=0.5, step=0.05, description="noise",
                                    readout_format=".2f", style=narrow, continuous_update=False,
                                    layout={"width": "310px"})
@@ -91,19 +96,19 @@ class Playground:
         self.seed = w.BoundedIntText(value=c.seed, min=0, max=10**6, description="seed", style=narrow,
                                      layout={"width": "190px"})
         # Training
-        self.problem = w.Dropdown(options=["classification", "regression"], value=c.problem,
-                                  description="problem", style=narrow, layout={"width": "290px"})
-        self.learning_rate = w.Dropdown(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c.learning_rate,
-                                        description="learning rate", style=narrow, layout={"width": "240px"})
-        self.activation = w.Dropdown(options=list(ACTIVATIONS), value=c.activation, description="activation",
-                                     style=narrow, layout={"width": "240px"})
-        self.optimizer = w.Dropdown(options=list(OPTIMIZERS), value=c.optimizer, description="optimizer",
-                                    style=narrow, layout={"width": "240px"})
-        self.regularization = w.Dropdown(options=list(REGULARIZATIONS), value=c.regularization,
-                                         description="regularization", style=narrow, layout={"width": "240px"})
-        self.regularization_rate = w.Dropdown(options=[(f"{v:g}", v) for v in REGULARIZATION_RATES],
-                                              value=c.regularization_rate, description="reg. rate", style=narrow,
-                                              layout={"width": "240px"})
+        self.problem = Menu(options=["classification", "regression"], value=c.problem,
+                            description="problem", style=narrow, layout={"width": "290px"})
+        self.learning_rate = Menu(options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c.learning_rate,
+                                  description="learning rate", style=narrow, layout={"width": "240px"})
+        self.activation = Menu(options=list(ACTIVATIONS), value=c.activation, description="activation",
+                               style=narrow, layout={"width": "240px"})
+        self.optimizer = Menu(options=list(OPTIMIZERS), value=c.optimizer, description="optimizer",
+                              style=narrow, layout={"width": "240px"})
+        self.regularization = Menu(options=list(REGULARIZATIONS), value=c.regularization,
+                                   description="regularization", style=narrow, layout={"width": "240px"})
+        self.regularization_rate = Menu(options=[(f"{v:g}", v) for v in REGULARIZATION_RATES],
+                                        value=c.regularization_rate, description="reg. rate", style=narrow,
+                                        layout={"width": "240px"})
         self.dropout = w.FloatSlider(value=c.dropout, min=0.0, max=0.5, step=0.1, description="dropout",
                                      readout_format=".1f", style=narrow, continuous_update=False,
                                      layout={"width": "300px"})
@@ -112,7 +117,7 @@ class Playground:
                                                  "improving")
         # Features, network, display
         self.feature_boxes = {name: w.Checkbox(value=name in c.features, description=LABELS[name], indent=False,
-                                               layout={"width": "80px"}) for name in FEATURE_NAMES}
+                                               layout={"width": "76px"}) for name in FEATURE_NAMES}
         self.add_layer_button = w.Button(description="+ layer", tooltip="add a hidden layer", layout={"width": "80px"})
         self.remove_layer_button = w.Button(description="− layer", tooltip="remove the last hidden layer",
                                             layout={"width": "80px"})
@@ -127,9 +132,9 @@ class Playground:
                                     layout={"width": "70px"})
         self.reset_button = w.Button(description="reset", tooltip="new weights and data from the seed",
                                      layout={"width": "70px"})
-        self.speed = w.Dropdown(options=[("1 step", 1), ("5 steps", 5), ("20 steps", 20), ("100 steps", 100)],  # 20: about an epoch
-                                value=steps_per_frame, description="per frame", style={"description_width": "70px"},
-                                layout={"width": "190px"})
+        self.speed = Menu(options=[("1 step", 1), ("5 steps", 5), ("20 steps", 20), ("100 steps", 100)],  # 20: about an epoch
+                          value=steps_per_frame, description="per frame", style={"description_width": "70px"},
+                          layout={"width": "190px"})
         self.status = w.HTML()
         from dlcourse.widgets.picture import Picture  # noqa: PLC0415 - ipywidgets only when shown
 
@@ -159,33 +164,34 @@ class Playground:
         self.import_button.on_click(lambda _: self._load_text())
 
         heading = w.HTML
-        data = w.VBox([heading("<b>Data</b> — which points, how noisy, how many to train on"), self.dataset,
+        data = w.VBox([heading("<b>Data</b> — which points, and how many to train on"), self.dataset,
                        self.noise, self.train_ratio, self.batch_size, self.seed])
         training = w.VBox([heading("<b>Training</b> — how the weights are updated"), self.problem,
                            self.learning_rate, self.optimizer, self.activation, self.regularization,
                            self.regularization_rate, self.dropout, self.early_stopping])
-        network = w.VBox([heading("<b>Network</b> — inputs and hidden layers (+/− neurons per layer)"),
+        self.layer_row.layout.flex_flow = "row wrap"
+        network = w.VBox([heading("<b>Network</b> — inputs and hidden layers"),
                           w.HBox(list(self.feature_boxes.values()), layout={"flex_flow": "row wrap"}),
                           w.HBox([self.add_layer_button, self.remove_layer_button]), self.layer_row,
-                          w.HBox([self.show_validation, self.discretize])])
+                          self.show_validation, self.discretize])
         runbar = w.HBox([self.play_button, self.step_button, self.reset_button, self.speed, self.status],
                         layout={"align_items": "center", "flex_flow": "row wrap"})
         help_text = w.HTML("<small>Changing a setting starts a new run from the seed (same seed and settings: the "
                            "same run); <i>show validation data</i> and <i>discretize output</i> only change the picture. "
                            "<i>per frame</i>: training steps (batches) between two pictures. <i>Early stopping</i> watches the "
-                           "validation loss. Keyboard: Tab to a "
-                           "control, then arrow keys or Space.</small>")
+                           "validation loss. <i>+</i> and <i>−</i> under a layer add or remove one of its neurons. Keyboard: "
+                           "Tab to a control, then arrow keys or Space.</small>")
         extras = w.VBox([w.HBox([self.code_button, self.export_button, self.import_button],
                                 layout={"flex_flow": "row wrap"}), self.config_text,
                          self.extra_output])
-        # The three columns sit side by side when the notebook is wide enough and wrap below one
-        # another when it is not; no column is squeezed (a squeezed column cuts its readouts).
-        for column in (data, training, network):
-            column.layout.flex = "0 1 auto"
-            column.layout.max_width = "100%"  # a long heading wraps instead of pushing the column out
-            column.layout.margin = "0 16px 8px 0"
-        self.widget = w.VBox([w.HBox([data, training, network], layout={"flex_flow": "row wrap"}),
-                              runbar, help_text, self.image, extras])
+        # One column of settings beside the run bar and the picture: with JupyterLab's file browser
+        # open at 1400×1000 (a notebook about 960 px wide) both fit on one screen; in a narrower
+        # notebook (a 1024×700 laptop, about 590 px) the picture wraps below the settings.
+        for section in (data, training, network):
+            section.layout.margin = "0 0 8px 0"
+        settings = w.VBox([data, training, network], layout={"width": f"{SETTINGS_WIDTH}px", "margin": "0 16px 0 0"})
+        shown = w.VBox([runbar, self.image], layout={"width": f"{CSS_WIDTH}px", "max_width": "100%"})
+        self.widget = w.VBox([w.HBox([settings, shown], layout={"flex_flow": "row wrap"}), help_text, extras])
         self.widget.add_class("dlcourse-main")
         self._widgets = w
 

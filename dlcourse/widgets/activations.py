@@ -75,6 +75,7 @@ def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: f
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     frames = ActivationFrames(name, z, negative_slope)
@@ -83,9 +84,9 @@ def activation_explorer(name: str = "sigmoid", z: float = 3.0, negative_slope: f
                                  readout_format=".1f", continuous_update=True,
                                  style={"description_width": "70px"}, layout={"width": "400px"},
                                  tooltip="the weighted sum z: moves the point along the curve"),
-        "activation": widgets.Dropdown(options=[(label, key) for key, label in frames.labels.items()], value=name,
-                                       description="activation", style={"description_width": "70px"},
-                                       layout={"width": "320px"}),
+        "activation": Menu(options=[(label, key) for key, label in frames.labels.items()], value=name,
+                           description="activation", style={"description_width": "70px"},
+                           layout={"width": "320px"}),
     }
     return LiveWidget(
         controls, frames,

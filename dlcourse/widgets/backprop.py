@@ -181,6 +181,7 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     frames = SlopeFrames(weights, x, y, activations, loss, input_names, span)
@@ -190,8 +191,8 @@ def slope_explorer(weights: Sequence[np.ndarray] | None = None, x: Any = None, y
                                      description="value", readout_format=".2f", continuous_update=True,
                                      style={"description_width": "60px"}, layout={"width": "420px"},
                                      tooltip="the chosen weight's value: moves the point along the loss curve"),
-        "weight": widgets.Dropdown(options=frames.labels, value=default, description="weight",
-                                   style={"description_width": "60px"}, layout={"width": "280px"}),
+        "weight": Menu(options=frames.labels, value=default, description="weight",
+                       style={"description_width": "60px"}, layout={"width": "280px"}),
     }
 
     def start_at_example(widget: Any) -> None:

@@ -70,6 +70,7 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
 
     from dlcourse.surfaces import CURVES, get_curve  # noqa: PLC0415
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     first = get_curve(curve)
@@ -84,8 +85,8 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
                                      style=wide, layout=layout, continuous_update=True),
         "steps": widgets.IntSlider(value=steps, min=1, max=100, step=1, description="steps", style=wide,
                                    layout=layout, continuous_update=True),
-        "curve": widgets.Dropdown(options=list(CURVES), value=first.name, description="curve",
-                                  style={"description_width": "50px"}, layout={"width": "200px"}),
+        "curve": Menu(options=list(CURVES), value=first.name, description="curve",
+                      style={"description_width": "50px"}, layout={"width": "200px"}),
     }
 
     def new_curve(widget: LiveWidget) -> None:

@@ -121,6 +121,7 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
 
     from dlcourse.widgets.browsing import restart  # noqa: PLC0415
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
 
     names = list(layers)
     count = layers[names[0]]["maps"].shape[-1]
@@ -128,10 +129,10 @@ def feature_map_explorer(image: np.ndarray, layers: dict[str, dict[str, np.ndarr
         "filter": widgets.IntSlider(value=min(start_filter, count - 1), min=0, max=count - 1, step=1,
                                     description="filter", continuous_update=True, layout={"width": "420px"},
                                     tooltip="which filter of the layer to show; arrow keys step one filter"),
-        "layer": widgets.Dropdown(options=[(f"{name} ({layers[name]['maps'].shape[-1]} filters, "
-                                            f"maps {layers[name]['maps'].shape[0]}×{layers[name]['maps'].shape[1]})",
-                                            name) for name in names],
-                                  value=names[0], description="layer", layout={"width": "420px"}),
+        "layer": Menu(options=[(f"{name} ({layers[name]['maps'].shape[-1]} filters, "
+                                f"maps {layers[name]['maps'].shape[0]}×{layers[name]['maps'].shape[1]})",
+                                name) for name in names],
+                      value=names[0], description="layer", layout={"width": "420px"}),
     }
     return LiveWidget(
         controls, FeatureMapFrames(image, layers),

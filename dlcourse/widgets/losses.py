@@ -58,6 +58,7 @@ def loss_explorer(p: float = 0.1, target: int = 1) -> Any:
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     controls = {
@@ -65,12 +66,12 @@ def loss_explorer(p: float = 0.1, target: int = 1) -> Any:
                                  readout_format=".2f", continuous_update=True,
                                  style={"description_width": "90px"}, layout={"width": "440px"},
                                  tooltip="the predicted probability of class 1"),
-        "target": widgets.Dropdown(options=[("1 (the example is class 1)", 1), ("0 (the example is class 0)", 0)],
-                                   value=int(target), description="target y",
-                                   style={"description_width": "60px"}, layout={"width": "300px"}),
-        "slope": widgets.Dropdown(options=[("the prediction p", "p"), ("the logit z, p = sigmoid(z)", "z")],
-                                  value="p", description="slope w.r.t.",
-                                  style={"description_width": "90px"}, layout={"width": "330px"}),
+        "target": Menu(options=[("1 (the example is class 1)", 1), ("0 (the example is class 0)", 0)],
+                       value=int(target), description="target y",
+                       style={"description_width": "60px"}, layout={"width": "300px"}),
+        "slope": Menu(options=[("the prediction p", "p"), ("the logit z, p = sigmoid(z)", "z")],
+                      value="p", description="slope w.r.t.",
+                      style={"description_width": "90px"}, layout={"width": "330px"}),
     }
     return LiveWidget(
         controls, LossFrames(p, target),

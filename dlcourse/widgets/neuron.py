@@ -76,6 +76,7 @@ def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = 
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     frames = NeuronFrames(datasets, w1, w2, b, start)
@@ -90,8 +91,8 @@ def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = 
         "w1": slider("w₁", w1, "weight of input x₁: tilts the line"),
         "w2": slider("w₂", w2, "weight of input x₂: tilts the line the other way"),
         "b": slider("b", b, "bias: slides the line without turning it"),
-        "data": widgets.Dropdown(options=frames.names, value=frames.start, description="data",
-                                 style={"description_width": "40px"}),
+        "data": Menu(options=frames.names, value=frames.start, description="data",
+                     style={"description_width": "40px"}),
     }
 
     def show_figure_of_data(widget: Any) -> None:  # the text-size report reads the figure shown

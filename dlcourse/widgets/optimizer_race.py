@@ -109,6 +109,7 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
     from dlcourse.descent import OPTIMIZER_NAMES  # noqa: PLC0415
     from dlcourse.surfaces import SURFACES, get_surface  # noqa: PLC0415
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     current = get_surface(surface)
@@ -120,8 +121,8 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
             options=[(f"{rate:g}", rate) for rate in LEARNING_RATES], value=current.learning_rates[name],
             description="η", continuous_update=True, style={"description_width": "14px"},
             layout={"width": "270px"}, tooltip=f"learning rate of {name}")
-    controls["surface"] = widgets.Dropdown(options=list(SURFACES), value=current.name, description="surface",
-                                           style={"description_width": "55px"}, layout={"width": "220px"})
+    controls["surface"] = Menu(options=list(SURFACES), value=current.name, description="surface",
+                               style={"description_width": "55px"}, layout={"width": "220px"})
     controls["step"] = widgets.IntSlider(value=current.steps, min=0, max=current.steps, step=1, description="step",
                                          style={"description_width": "35px"}, layout={"width": "330px"},
                                          continuous_update=True)

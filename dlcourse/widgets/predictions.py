@@ -78,15 +78,16 @@ def prediction_browser(images: np.ndarray, labels: np.ndarray, probabilities: np
 
     from dlcourse.widgets.browsing import restart  # noqa: PLC0415
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
 
     frames = PredictionFrames(images, labels, probabilities, names, show)
     controls = {
         "image": widgets.IntSlider(value=0, min=0, max=len(frames.subsets[frames.show]) - 1, step=1,
                                    description="image", continuous_update=True, layout={"width": "460px"},
                                    tooltip="which image to show; arrow keys step one image"),
-        "show": widgets.Dropdown(options=[("only the mistakes (most confident first)", "mistakes"),
-                                          ("all test images", "all")],
-                                 value=frames.show, description="show", layout={"width": "380px"}),
+        "show": Menu(options=[("only the mistakes (most confident first)", "mistakes"),
+                              ("all test images", "all")],
+                     value=frames.show, description="show", layout={"width": "380px"}),
     }
     return LiveWidget(
         controls, frames, react={"show": restart("image", "show", lambda choice: len(frames.subsets[choice]))},

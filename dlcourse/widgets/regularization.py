@@ -110,17 +110,22 @@ def regularization_explorer(histories: Mapping[str, Any], baseline: str | None =
     import ipywidgets as widgets  # noqa: PLC0415
 
     from dlcourse.widgets.live import LiveWidget  # noqa: PLC0415
+    from dlcourse.widgets.menu import Menu  # noqa: PLC0415
     from dlcourse.widgets.picture import row  # noqa: PLC0415
 
     frames = RegularizationFrames(histories, baseline)
     controls = {
-        "run": widgets.Dropdown(options=frames.others, value=start if start in frames.others else frames.others[0],
-                                description="compare with", style={"description_width": "90px"},
-                                layout={"width": "330px"}),
+        "run": Menu(options=frames.others, value=start if start in frames.others else frames.others[0],
+                    description="compare with", style={"description_width": "90px"},
+                    layout={"width": "300px"}),
+        # 300 + 50 + 2 × 80 px: menu, label and buttons on one line in a laptop's notebook (about 590 px)
         "curves": widgets.ToggleButtons(options=[("accuracy", "accuracy"), ("loss", "loss")], value="accuracy",
                                         description="curves",
-                                        style={"description_width": "90px", "button_width": "90px"}),
+                                        style={"description_width": "50px", "button_width": "80px"}),
     }
+    # ipywidgets lays out a ToggleButtons' label as a line above its buttons; this class (ipywidgets'
+    # own, as on sliders and menus) puts it beside them.
+    controls["curves"].add_class("widget-inline-hbox")
     return LiveWidget(
         controls, frames,
         help=f"<b>compare with</b> picks a regularized run to draw in colour over the overfitting run "

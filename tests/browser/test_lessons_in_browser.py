@@ -13,10 +13,14 @@ Run menu, saves, and then asserts that:
   it (a slider built at a value it cannot take is snapped, and the snapped value sent back to
   the kernel; read in the kernel itself, see ``probe.py``);
 * at 1400×1000 and again at a 1024×700 laptop, with JupyterLab's file browser open, the main
-  widget fits: no text cut off, nothing overlapping, nothing sticking out (``page_checks.py``);
+  widget fits: no text cut off, nothing overlapping, nothing sticking out, no label wrapped away
+  from its control (``page_checks.py``); at 1400×1000 its controls and pictures fit on one screen;
 * its pictures are sharp (two pixels per CSS pixel, for high-density screens), their text is at
   least about 10 CSS px, and each has a text alternative; every control has a visible label and
   can be reached with the keyboard;
+* every slider, menu, checkbox and toggle button works from the keyboard: an arrow key (or Space)
+  on it sends a new value to the kernel (``keyboard_problems``; menus are
+  ``dlcourse.widgets.menu.Menu``, since JupyterLab takes ↑/↓ from a plain ipywidgets menu);
 * axe-core finds no critical or serious accessibility violation in the lesson's own output
   (markdown and cell outputs; rules excluded for JupyterLab's or ipywidgets' own markup are
   listed in ``AXE_EXCLUDED`` with the reason).
@@ -34,7 +38,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from page_checks import control_problems, layout_problems, picture_problems
+from page_checks import control_problems, keyboard_problems, layout_problems, picture_problems, screen_problems
 from probe import KernelProbe
 
 REPO = Path(__file__).resolve().parents[2]
@@ -191,6 +195,7 @@ def test_lesson_runs_in_jupyterlab(lesson, lab, chromium, screenshot_dir):
         page.set_viewport_size(VIEWPORTS[1])  # the same page on a laptop: no second run of the lesson
         page.wait_for_timeout(1500)
         problems += _view_problems(page, main, probe, lesson, VIEWPORTS[1], screenshot_dir)
+        problems += keyboard_problems(page, main, probe.values_changed_by_page)  # last: it changes every control
         assert not problems, f"{lesson}: what a learner sees is wrong:\n" + "\n".join(problems)
     except BaseException:
         page.screenshot(path=str(screenshot_dir / f"{Path(lesson).stem}-FAILED.png"))
@@ -218,6 +223,8 @@ def _view_problems(page, main, probe, lesson: str, viewport: dict, screenshot_di
             warnings.warn(f"{lesson} at {size}: known: {KNOWN_PICTURE_PROBLEMS[lesson]}: " + "; ".join(pictures))
             pictures = []
     problems = layout_problems(main) + pictures + control_problems(main)
+    if viewport == VIEWPORTS[0]:  # a laptop's 700 px cannot hold most widgets; a 1000 px screen should
+        problems += screen_problems(main)
     return [f"at {size}: {p}" for p in problems]
 
 
