@@ -151,3 +151,34 @@ def test_gap_table_with_losses():
     assert table.closed("overfit", "L2", loss=True) == pytest.approx(0.75)
     assert "loss gap" in str(table) and "+0.800" in str(table)
     assert "loss gap (val − train)" in table._repr_html_()
+
+
+def _epoch_ticks(ax) -> list[float]:
+    ax.figure.canvas.draw()
+    low, high = ax.get_xlim()
+    return [t for t in ax.get_xticks() if low <= t <= high]
+
+
+@pytest.mark.parametrize("epochs", [1, 3, 5, 40])
+def test_every_epoch_axis_has_whole_epochs_only(epochs):
+    """A 3-epoch run once showed ticks at 0.5, 1.0, 1.5, ... (lesson 09's widget): an epoch is a whole number."""
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    from dlcourse.viz.live import LivePlot  # noqa: PLC0415
+    from dlcourse.widgets.capacity import CapacityFrames  # noqa: PLC0415
+    from dlcourse.widgets.regularization import RegularizationFrames  # noqa: PLC0415
+
+    run = {"loss": list(np.linspace(1.0, 0.2, epochs)), "accuracy": list(np.linspace(0.5, 0.9, epochs)),
+           "val_loss": list(np.linspace(1.1, 0.4, epochs)), "val_accuracy": list(np.linspace(0.4, 0.8, epochs))}
+    live = LivePlot(metrics=("loss",), mode="widget", interval=0)
+    live.set_params({"epochs": epochs})
+    live.on_train_begin()
+    for epoch in range(epochs):
+        live.on_epoch_end(epoch, {k: v[epoch] for k, v in run.items()})
+    axes = [*plot_history(run).axes, *compare_histories({"a": run, "b": run}).axes[:1],
+            CapacityFrames({4: run, 8: run}, {4: 0.7, 8: 0.8}).left, RegularizationFrames({"none": run, "L2": run}).ax,
+            *live.figure.axes]
+    for ax in axes:
+        ticks = _epoch_ticks(ax)
+        assert ticks and all(float(t).is_integer() for t in ticks), (ax.get_title(), ticks)

@@ -41,6 +41,18 @@ def test_prediction_plot_bars_are_the_probabilities_and_mark_the_prediction():
     assert plot.ax_bars.get_ylabel() and plot.ax_bars.get_xlabel() and plot.ax_bars.get_title()
 
 
+@pytest.mark.parametrize("predicted", range(10))
+def test_the_legend_never_covers_a_bar(predicted):
+    """Lesson 08's widget once hid the top of a certain answer's bar (class 0) under the legend."""
+    probabilities = np.full(10, 0.001)
+    probabilities[predicted] = 1 - probabilities.sum() + 0.001
+    plot = PredictionPlot(np.zeros((28, 28)), probabilities, label=(predicted + 1) % 10)
+    plot.fig.canvas.draw()
+    legend = plot.ax_bars.get_legend().get_window_extent()
+    for index, bar in enumerate(plot.bars):
+        assert not legend.overlaps(bar.get_window_extent()), f"the legend covers bar {index}"
+
+
 def test_plot_prediction_says_right_or_wrong():
     fig = plot_prediction(np.zeros((28, 28)), np.eye(10)[7], label=7)
     assert "predicted 7" in fig.axes[0].get_title() and "right" in fig.axes[0].get_title()

@@ -41,7 +41,9 @@ class PredictionPlot:
         classes = np.arange(len(probabilities))
         self.bars = self.ax_bars.bar(classes, probabilities, color=PALETTE["neutral"], edgecolor="black",
                                      linewidth=0.6, label="other classes")
-        self.ax_bars.set_ylim(0, 1.05)
+        # Headroom above 1 for the legend, so it never covers a tall bar (whichever class is predicted).
+        self.ax_bars.set_ylim(0, 1.32)
+        self.ax_bars.set_yticks(np.linspace(0, 1, 6))
         self.ax_bars.set_xticks(classes, self.names)
         self.ax_bars.grid(False, axis="x")
         from matplotlib.patches import Patch  # noqa: PLC0415 - matplotlib only when drawing
@@ -49,7 +51,7 @@ class PredictionPlot:
         self.ax_bars.legend(handles=[Patch(facecolor=PALETTE["accent"], hatch="///", edgecolor="black",
                                            label="predicted class"),
                                      Patch(facecolor=PALETTE["neutral"], edgecolor="black", label="other classes")],
-                            loc="upper left", fontsize=8, framealpha=0.9)
+                            loc="upper center", ncol=2, fontsize=8, framealpha=0.9)
         self.update(image, probabilities, label)
 
     def update(self, image: np.ndarray, probabilities: Sequence[float], label: int | None = None,

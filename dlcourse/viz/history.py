@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from dlcourse.viz.style import CLASS_COLORS, CLASS_MARKERS, PALETTE, finish
+from dlcourse.viz.style import CLASS_COLORS, CLASS_MARKERS, PALETTE, epoch_axis, finish
 
 __all__ = ["GapTable", "as_dict", "best_epoch", "compare_histories", "draw_history", "gap_table",
            "plot_history"]
@@ -121,7 +121,7 @@ def draw_history(ax: Any, history: Any, metric: str = "accuracy", color: str | N
                 (best,) = ax.plot([epoch], [val[epoch - 1]], marker="*", markersize=15, color=val_color,
                                   markeredgecolor="black", linestyle="none", alpha=alpha,
                                   label=f"{prefix}best epoch ({epoch})")
-    ax.set_xlim(0.5, max(len(train), 2) + 0.5)
+    epoch_axis(ax, len(train))
     return HistoryArtists(train_line, val_line, gap, best)
 
 
@@ -186,7 +186,7 @@ def compare_histories(histories: Mapping[str, Any], metric: str = "accuracy", ti
             if "val_" + metric in data:
                 ax.plot(range(1, len(data[metric]) + 1), data[metric], color=color, linewidth=1.0,
                         linestyle=":", alpha=0.8)
-        ax.set_xlim(0.5, longest + 0.5)
+        epoch_axis(ax, longest)
         ax.set_title(title or f"Validation {_metric_label(metric)} (thin dotted: training)")
         ax.set_xlabel("epoch")
         ax.set_ylabel(ylabel)
@@ -207,7 +207,7 @@ def compare_histories(histories: Mapping[str, Any], metric: str = "accuracy", ti
         ax.grid(True, color="#dddddd", linewidth=0.6)
     longest = max(len(d[metric]) for d in runs.values())
     for ax in axes.flat[:count]:
-        ax.set_xlim(0.5, longest + 0.5)
+        epoch_axis(ax, longest)
     for ax in axes.flat[count:]:
         ax.set_visible(False)
     for ax in axes[-1]:

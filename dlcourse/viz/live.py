@@ -200,6 +200,7 @@ class LivePlot(Callback):
 
     def _redraw(self) -> None:
         from dlcourse.viz.figure import frame_png  # noqa: PLC0415
+        from dlcourse.viz.style import epoch_axis  # noqa: PLC0415
         from dlcourse.widgets.picture import Frame  # noqa: PLC0415
 
         if self.figure is None:
@@ -211,7 +212,7 @@ class LivePlot(Callback):
         for ax in self._axes.values():
             ax.relim()
             ax.autoscale_view()
-            ax.set_xlim(0.5, max(self._epochs, count, 2) + 0.5)
+            epoch_axis(ax, max(self._epochs, count))
         self.widget  # noqa: B018 - make sure the picture exists (shown or not)
         self._image.figure = self.figure
         latest = ", ".join(f"{key} {values[-1]:.4g}" for key, values in self.history.items() if len(values))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CLASS_COLORS", "CLASS_MARKERS", "CLASS_NAMES", "OKABE_ITO", "PALETTE", "class_style", "finish", "new_figure"]
+__all__ = ["CLASS_COLORS", "CLASS_MARKERS", "CLASS_NAMES", "OKABE_ITO", "PALETTE", "class_style", "epoch_axis", "finish",
+           "new_figure"]
 
 #: The Okabe–Ito colours, by name.
 OKABE_ITO: dict[str, str] = {
@@ -70,6 +71,14 @@ def new_figure(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig, ax
+
+
+def epoch_axis(ax: Any, epochs: int) -> None:
+    """Make ``ax``'s x axis count epochs 1 to ``epochs`` (at least 2 wide): whole numbers only, no 2.5."""
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 - matplotlib only when drawing
+
+    ax.set_xlim(0.5, max(epochs, 2) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def finish(ax: Any, legend: bool = True, loc: str = "best", outside: bool = False) -> None:

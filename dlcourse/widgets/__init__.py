@@ -13,4 +13,6 @@ description; each module's ``...Frames`` class, usable without ipywidgets), and 
 * :mod:`dlcourse.widgets.neuron` — move a neuron's decision line with sliders (lesson 01).
 * :mod:`dlcourse.widgets.browsing` — the rule the lesson 08 and 12 browsers share: a menu that
   restarts a slider over the items it picks.
+* :mod:`dlcourse.widgets.menu` — :class:`~dlcourse.widgets.menu.Menu`, the course's drop-down
+  menu: ipywidgets' ``Dropdown`` whose arrow and letter keys work inside JupyterLab.
 """

@@ -26,7 +26,7 @@ class CapacityFrames:
     def __init__(self, histories: Mapping[int, Any], val_accuracy: Mapping[int, float]) -> None:
         from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
         from dlcourse.viz.history import as_dict  # noqa: PLC0415
-        from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+        from dlcourse.viz.style import PALETTE, epoch_axis  # noqa: PLC0415
 
         histories = {int(w): h for w, h in histories.items()}  # keys may arrive as strings (JSON)
         self.val_accuracy = {int(w): float(a) for w, a in val_accuracy.items()}
@@ -45,7 +45,7 @@ class CapacityFrames:
                                        label="training")
         (self.val_line,) = left.plot([], [], color=PALETTE["validation"], linestyle="-", marker="^", markersize=5,
                                      label="validation")
-        left.set_xlim(0.5, longest + 0.5)
+        epoch_axis(left, longest)
         left.set_ylim(0.0, 1.0)
         left.set_xlabel("epoch")
         left.set_ylabel("accuracy")
@@ -80,11 +80,12 @@ class CapacityFrames:
         self.left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
         self.picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
+        units = "unit" if width == 1 else "units"
         return Frame(
             self.fast.png(),
-            f"<b>{width}</b> hidden units, {params:,} parameters: final training accuracy "
+            f"<b>{width}</b> hidden {units}, {params:,} parameters: final training accuracy "
             f"{train[-1]:.3f}, validation accuracy <b>{val_accuracy[width]:.3f}</b>",
-            f"Left: training and validation accuracy per epoch of the network with {width} hidden units, ending at "
+            f"Left: training and validation accuracy per epoch of the network with {width} hidden {units}, ending at "
             f"{train[-1]:.3f} and {val[-1] if len(val) else float('nan'):.3f}. Right: validation accuracy against the "
             f"number of hidden units (" + ", ".join(f"{w}: {val_accuracy[w]:.3f}" for w in self.widths)
             + f"); a star marks {width}.")

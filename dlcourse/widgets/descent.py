@@ -104,4 +104,4 @@ def learning_rate_explorer(curve: str = "quadratic", learning_rate: float = 0.1,
         controls, DescentFrames(max_steps=controls["steps"].max), arrange=arrange, react={"curve": new_curve},
         help="<b>learning rate η</b>: the size of each step, w ← w − η·L′(w) (log scale: each notch multiplies it "
              "by 1.12). <b>start w₀</b>: where descent begins (✕). <b>steps</b>: how many updates. <b>curve</b>: "
-             "the loss to descend. Keyboard: Tab to a slider, then ← →.")
+             "the loss to descend. Keyboard: Tab to a control, then ← → (slider) or ↑ ↓ (menu).")

@@ -72,7 +72,7 @@ class FeatureMapFrames:
             ax.set_xticks([])
             ax.set_yticks([])
         for ax in (self.ax_kernel, self.ax_map):  # a title redrawn alone (below) needs a fixed height: y=1
-            ax.set_title("filter 00: weights, input channel 00", y=1.0, fontsize=10)
+            ax.set_title("filter 00: weights\n(input channel 00)", y=1.0, fontsize=10)  # two lines: narrow panels
         bars = [fig.colorbar(self.shown_kernel, ax=self.ax_kernel, shrink=0.8, label="weight (orange +, purple −)").ax,
                 fig.colorbar(self.shown_map, ax=self.ax_map, shrink=0.8, label="activation (this map's range)").ax]
         self.fast = FastPNG(fig, lambda: [  # what a move changes; the rest (the digit) is drawn once
@@ -95,9 +95,9 @@ class FeatureMapFrames:
         feature = data["maps"][..., index]
         self.shown_map.set_data(feature)
         self.shown_map.set_clim(float(feature.min()), float(feature.max()) if feature.max() > feature.min() else 1.0)
-        where = f", input channel {channel}" if kernels.shape[-1] > 1 else ""
-        self.ax_kernel.set_title(f"filter {index}: weights{where}", fontsize=10)
-        self.ax_map.set_title(f"feature map {index} ({feature.shape[0]}×{feature.shape[1]})", fontsize=10)
+        where = f"input channel {channel}" if kernels.shape[-1] > 1 else "one input channel"
+        self.ax_kernel.set_title(f"filter {index}: weights\n({where})", fontsize=10)
+        self.ax_map.set_title(f"feature map {index}\n({feature.shape[0]}×{feature.shape[1]})", fontsize=10)
         active = float((feature > 0).mean())
         return Frame(
             self.fast.png(),

@@ -157,7 +157,7 @@ def forward_explorer(weights: Sequence[np.ndarray] | None = None, x: Sequence[fl
 
     return LiveWidget(
         controls, frames, arrange=arrange,
-        help=f"{what} Each slider below is one weight (<i>from → into</i>) or a bias, grouped by the neuron it "
+        help=f"{what} Each slider above is one weight (<i>from → into</i>) or a bias, grouped by the neuron it "
              "feeds. In the picture, blue solid lines are positive weights, vermillion dashed lines negative "
              "ones, and thicker means larger; each neuron shows its activation. Keyboard: Tab to a control, "
              "then Space (checkbox) or ← → (slider).")

@@ -102,6 +102,6 @@ def neuron_explorer(datasets: dict[str, tuple[np.ndarray, np.ndarray]] | None = 
         controls, frames, react={"data": show_figure_of_data},
         help="<b>w₁</b> and <b>w₂</b> turn the line (each weighs one input); <b>b</b> (the bias) slides it. "
              "The shaded side is where z = w₁·x₁ + w₂·x₂ + b &gt; 0, so the neuron outputs 1. "
-             "Circled points are on the wrong side. Keyboard: Tab to a slider, then ← →.",
+             "Circled points are on the wrong side. Keyboard: Tab to a control, then ← → (slider) or ↑ ↓ (menu).",
         arrange=lambda c, help_text, picture: [row(widgets.VBox([c["w1"], c["w2"], c["b"]]), c["data"]),
                                                help_text, picture.readout, picture])

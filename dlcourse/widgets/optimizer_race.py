@@ -163,4 +163,4 @@ def optimizer_race(surface: str = "ravine", optimizers: Sequence[str] = DEFAULT_
         help="<b>Checkbox</b>: run this optimizer. <b>η</b>: its learning rate (each notch steps through 1, 1.5, 2, "
              "3, … 9 times a power of ten; moving it also switches the optimizer on). <b>surface</b>: the loss to "
              "descend (resets the learning rates to ones that suit it). <b>step</b> / ▶: replay the race. "
-             "✕ = start, ☆ = minimum. Keyboard: Tab to a control; arrows move sliders, Space ticks a box.")
+             "✕ = start, ☆ = minimum. Keyboard: Tab to a control; arrows move sliders and menus, Space ticks a box.")

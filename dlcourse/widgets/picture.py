@@ -13,8 +13,8 @@ Every main widget of the course shows its figure through a :class:`Picture`:
   description, all computed first) and hands them to the page together, so the sentence under a
   picture never describes another state than the one shown.
 
-:func:`picture_report` lists the pictures of a widget with their sizes and the smallest text in
-them (for the browser tests). Imported only when a widget is built (it needs ipywidgets).
+:func:`picture_report` lists the pictures of a widget with their sizes, the smallest text in
+them and the texts that collide (:func:`overlapping_text`), for the browser tests. Imported only when a widget is built (it needs ipywidgets).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from traitlets import Unicode
 from dlcourse.viz.figure import SCALE, image_size
 from dlcourse.widgets.frame import Frame
 
-__all__ = ["Frame", "Picture", "main_report", "min_text_px", "picture_report", "row"]
+__all__ = ["Frame", "Picture", "main_report", "min_text_px", "overlapping_text", "picture_report", "row"]
 
 
 def min_text_px(fig: Any) -> float | None:
@@ -43,6 +43,42 @@ def min_text_px(fig: Any) -> float | None:
     sizes = [t.get_fontsize() for t in fig.findobj(Text)
              if t.get_visible() and t.get_text().strip() and _shown(t)]
     return min(sizes) * fig.dpi / 72.0 if sizes else None
+
+
+def overlapping_text(fig: Any) -> list[str]:
+    """Texts of matplotlib figure ``fig`` that collide, one line each: two texts over one another
+    (a title on a legend, a colorbar's label on the next panel's title), or a text over another
+    panel than its own (a long title running into a colorbar). Tick labels are left out (matplotlib
+    keeps labels for ticks it does not draw). A picture not drawn by matplotlib reports none.
+    """
+    if not hasattr(fig, "findobj"):
+        return []
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.text import Text  # noqa: PLC0415
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):  # never drawn for the page: lay it out first
+        FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in [*axis.majorTicks, *axis.minorTicks] for label in (tick.label1, tick.label2)}
+    texts = [(t, t.get_window_extent(renderer)) for t in fig.findobj(Text)
+             if id(t) not in ticks and t.get_visible() and t.get_text().strip() and _shown(t)]
+    panels = [(ax, ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible()]
+    problems = []
+    for index, (text, box) in enumerate(texts):
+        for other, other_box in texts[index + 1:]:
+            if _overlap(box, other_box) > 1:
+                problems.append(f"{text.get_text()!r} runs into {other.get_text()!r}")
+        for ax, ax_box in panels:
+            if ax is not text.axes and _overlap(box, ax_box) > 1:
+                name = ax.get_title() or ax.get_ylabel() or ax.get_label() or "a panel"
+                problems.append(f"{text.get_text()!r} runs into the panel {name!r}")
+    return problems
+
+
+def _overlap(a: Any, b: Any) -> float:
+    """The area (square pixels) two bounding boxes share."""
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
 
 
 def _shown(artist: Any) -> bool:
@@ -118,6 +154,7 @@ def picture_report(widget: Any) -> list[dict[str, Any]]:
             report.append({"model_id": part.model_id, "width_px": width, "height_px": height,
                            "css_width": width / SCALE,
                            "min_text_css_px": None if smallest is None else smallest / SCALE,
+                           "overlapping_text": overlapping_text(part.figure) if part.figure is not None else [],
                            "alt": part.frame.alt})
     return report
 

@@ -26,7 +26,7 @@ class RegularizationFrames:
     def __init__(self, histories: Mapping[str, Any], baseline: str | None = None) -> None:
         from dlcourse.viz.figure import CourseFigure, FastPNG  # noqa: PLC0415
         from dlcourse.viz.history import as_dict  # noqa: PLC0415
-        from dlcourse.viz.style import PALETTE  # noqa: PLC0415
+        from dlcourse.viz.style import PALETTE, epoch_axis  # noqa: PLC0415
 
         self.runs = {str(name): as_dict(h) for name, h in histories.items()}
         if len(self.runs) < 2:
@@ -46,7 +46,7 @@ class RegularizationFrames:
                                   linewidth=2.2)
         (self.run_best,) = ax.plot([], [], marker="*", markersize=16, color=PALETTE["validation"],
                                    markeredgecolor="black", linestyle="none")
-        ax.set_xlim(0.5, longest + 0.5)
+        epoch_axis(ax, longest)
         ax.set_xlabel("epoch")
         ax.grid(True, color="#dddddd", linewidth=0.6)
         ax.set_title(" ", y=1.0)  # a title redrawn alone (it moves, below) needs a fixed height

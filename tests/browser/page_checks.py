@@ -9,8 +9,9 @@ picture is blurred.
   the notebook's output area, a control's label wrapped onto a line of its own.
 * :func:`picture_problems` — pictures shown wider than their pixels allow on a screen with two
   device pixels per CSS pixel, text in them smaller than :data:`MIN_TEXT_PX` CSS px (the
-  smallest text size the kernel reports, times the scale the page shows the picture at), and
-  pictures without a text alternative.
+  smallest text size the kernel reports, times the scale the page shows the picture at), texts
+  in them that collide (reported by the kernel: ``overlapping_text``), and pictures without a
+  text alternative.
 * :func:`control_problems` — controls without a visible label, or that the keyboard cannot reach.
 * :func:`screen_problems` — a main widget whose controls and picture do not fit in the notebook's
   visible height (checked at 1400×1000): the learner would scroll between a slider and what it changes.
@@ -199,6 +200,8 @@ def picture_problems(main: Any, reported: list[dict[str, Any]]) -> list[str]:
             if on_page < MIN_TEXT_PX:
                 problems.append(f"picture {index + 1}: its smallest text is {on_page:.1f} CSS px on the page "
                                 f"({smallest:.1f} px at its own size), under {MIN_TEXT_PX:g}")
+        for collision in kernel.get("overlapping_text", []):
+            problems.append(f"picture {index + 1}: {collision}")
         if not page["alt"]:
             problems.append(f"picture {index + 1} has no text alternative (alt or title)")
     return problems
