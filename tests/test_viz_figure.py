@@ -124,3 +124,22 @@ def test_image_size_reads_png_and_jpeg_headers():
         assert image_size(buffer.getvalue()) == (123, 45), kind
     with pytest.raises(ValueError):
         image_size(b"GIF89a....")
+
+
+def test_the_first_frame_matches_a_full_draw_with_a_moving_title_at_a_fixed_place(figure):
+    """A moving title needs a fixed place (``set_title(..., y=1.0)``): one placed by matplotlib went
+    missing from the first frame of lesson 08's browser."""
+    fig, ax, moving = figure
+    ax.set_title("at a fixed place", y=1.0)
+    fast = FastPNG(fig, [moving, ax.title])
+    assert np.array_equal(_pixels(fast.png()), _full_draw(fig))
+    ax.set_title("another title", y=1.0)
+    moving.set_ydata([0.9, 0.1])
+    assert np.array_equal(_pixels(fast.png()), _full_draw(fig))
+
+
+def test_a_moving_title_placed_by_matplotlib_is_refused(figure):
+    fig, ax, moving = figure
+    ax.set_title("placed by matplotlib")
+    with pytest.raises(ValueError, match=r"y=1.0"):
+        FastPNG(fig, [moving, ax.title]).png()

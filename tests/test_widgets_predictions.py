@@ -142,3 +142,23 @@ def test_the_prediction_frames_without_widgets_are_what_the_widget_shows():
     box = prediction_browser(images, labels, probabilities, show="all")
     box.set(image=7)
     assert PredictionFrames(images, labels, probabilities, show="all")({"image": 7, "show": "all"}) == box.frame
+
+
+def test_each_frame_is_pixel_for_pixel_a_full_draw_of_the_figure():
+    """The browser redraws only what a new image changes (image, bars, x axis, titles, frames);
+    the picture must still be exactly the whole figure drawn afresh."""
+    from io import BytesIO  # noqa: PLC0415
+
+    from PIL import Image  # noqa: PLC0415
+
+    from dlcourse.viz.figure import canvas_png  # noqa: PLC0415
+
+    def decode_png(png: bytes) -> np.ndarray:
+        return np.asarray(Image.open(BytesIO(png)).convert("RGB"))
+
+    images, labels, probabilities = _data()
+    frames = PredictionFrames(images, labels, probabilities)
+    for show, at in (("mistakes", 0), ("mistakes", 3), ("all", 7), ("all", 0)):
+        fast = frames({"image": at, "show": show}).png
+        frames.fast.canvas.draw()
+        assert np.array_equal(decode_png(fast), decode_png(canvas_png(frames.fast.canvas))), (show, at)

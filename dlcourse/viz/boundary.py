@@ -87,7 +87,7 @@ class NeuronPlot:
         mistakes = self.X[predicted != self.y]
         self.wrong.set_offsets(mistakes if len(mistakes) else np.empty((0, 2)))
         correct = int((predicted == self.y).sum())
-        self.ax.set_title(f"{self.name}: {correct} of {len(self.y)} points correct")
+        self.ax.set_title(f"{self.name}: {correct} of {len(self.y)} points correct", y=1.0)  # fixed: FastPNG
         return correct
 
     def png(self) -> bytes:

@@ -99,7 +99,8 @@ class FastPNG:
     The first :meth:`png` lays the figure out (then the layout stays fixed), draws it without
     the ``moving`` artists and keeps those pixels as the background, one per ``key`` (e.g. per
     dataset shown). Each call pastes the background back, draws the moving artists on it in
-    z-order, and encodes the result. ``moving`` is a list of artists or a function returning
+    z-order, and encodes the result (a moving title needs a fixed place, ``set_title(..., y=1.0)``:
+    matplotlib places its own only in a full draw). ``moving`` is a list of artists or a function returning
     one (for artists that are replaced). With ``moving=None`` the whole figure is drawn every
     time (still faster than ``display``: one draw, no trimming). Call :meth:`reset` after
     changing something in the background. ``keep_layout=False`` lets the layout engine place
@@ -122,8 +123,13 @@ class FastPNG:
 
     def moving(self) -> list[Any]:
         """The artists redrawn on every call, lowest z-order first."""
-        found = self._moving() if callable(self._moving) else (self._moving or ())
-        return sorted((a for a in found if a is not None), key=lambda a: a.get_zorder())
+        found = [a for a in (self._moving() if callable(self._moving) else (self._moving or ())) if a is not None]
+        for ax in self.fig.axes:
+            # matplotlib places an axes' title itself only while drawing the whole axes, so a
+            # title redrawn alone is lost (lesson 01's and 08's pictures lost theirs): refuse it.
+            if ax.get_title() and any(a is ax.title for a in found) and getattr(ax, "_autotitlepos", False):
+                raise ValueError(f"a moving title needs a fixed place: set_title({ax.get_title()!r}, y=1.0)")
+        return sorted(found, key=lambda a: a.get_zorder())
 
     def reset(self) -> None:
         """Forget every kept background (each is drawn again when next needed)."""

@@ -70,10 +70,12 @@ class PredictionPlot:
         verdict = ""
         if label is not None:
             verdict = "  ✓ right" if predicted == int(label) else f"  ✗ wrong (true: {self.names[int(label)]})"
+        # y=1.0: a fixed place. The widget redraws the titles alone (dlcourse.viz.figure.FastPNG), and
+        # a title placed by matplotlib went missing from its first frame.
         self.ax_image.set_title(title or (f"true label {self.names[int(label)]}" if label is not None else "image"),
-                                fontsize=10)
+                                fontsize=10, y=1.0)
         self.ax_bars.set_title(f"predicted {self.names[predicted]} with probability "
-                               f"{probabilities[predicted]:.0%}{verdict}", fontsize=10)
+                               f"{probabilities[predicted]:.0%}{verdict}", fontsize=10, y=1.0)
         return predicted
 
 

@@ -46,7 +46,10 @@ class PredictionFrames:
         first = self.subsets[self.show][0]
         self.plot = PredictionPlot(self.images[first], self.probabilities[first], int(self.labels[first]), names)
         self.figure = self.plot.fig
-        self.fast = FastPNG(self.figure, moving=None)
+        plot = self.plot  # what a new image changes; the rest (legend, grid, y axis) is drawn once
+        self.fast = FastPNG(self.figure, moving=[plot.shown, *plot.bars, plot.ax_bars.xaxis, plot.ax_image.title,
+                                                 plot.ax_bars.title, *plot.ax_bars.spines.values(),
+                                                 *plot.ax_image.spines.values()])
         self.fast.lay_out()
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
