@@ -77,10 +77,10 @@ class CapacityFrames:
         train, val = run["accuracy"], run.get("val_accuracy", [])
         self.train_line.set_data(range(1, len(train) + 1), train)
         self.val_line.set_data(range(1, len(val) + 1), val)
-        self.left.set_title(f"{width} ReLU unit{'s' if width != 1 else ''}: accuracy per epoch")
+        units = "unit" if width == 1 else "units"
+        self.left.set_title(f"{width} ReLU {units}: accuracy per epoch")
         self.picked.set_data([width], [val_accuracy[width]])
         params = (784 + 1) * width + (width + 1) * 10
-        units = "unit" if width == 1 else "units"
         return Frame(
             self.fast.png(),
             f"<b>{width}</b> hidden {units}, {params:,} parameters: final training accuracy "
